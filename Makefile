@@ -1,0 +1,37 @@
+# kagglekit: `make run` (main job), `make submit` (run + upload), `make test` (test suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup run submit test test-all lint bench clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+setup: $(STAMP)  ## create .venv and install kagglekit with its dev tools
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kagglekit needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: setup  ## cross-validate, report, train, save the model and write a submission
+	$(BIN)/kagglekit run
+
+submit: run  ## `make run`, then upload the newest submission to Kaggle's titanic competition
+	$(BIN)/kagglekit submit --competition titanic
+
+test: setup  ## the test suite (fast tests; slow real-data training is marked and small)
+	$(BIN)/python -m pytest -q
+
+lint: setup  ## ruff
+	$(BIN)/ruff check src tests benchmarks
+
+bench: setup  ## benchmarks (one JSON line each)
+	$(BIN)/python benchmarks/titanic_cv.py
+
+clean:  ## remove the virtual environment and caches (keeps models/, submissions/, reports/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info

@@ -1,0 +1,203 @@
+"""The ``kagglekit`` command. Thin: it parses arguments and calls library functions.
+
+Errors a user can cause print one line (``kagglekit: error: ...``) and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kagglekit.errors import KagglekitError
+
+DEFAULT_PIPELINE = "titanic-dnn"
+BASELINES = ("titanic-logreg", "titanic-rf", "titanic-hgb")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kagglekit",
+        description="Cross-validate, train and submit Kaggle pipelines "
+                    "(scikit-learn + Keras).")
+    parser.add_argument("--data-dir", help="folder laid out like <dir>/titanic/train.csv "
+                        "(default: $KAGGLEKIT_DATA_DIR, then the bundled Titanic data)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("list", help="list the registered pipelines")
+
+    ev = sub.add_parser("evaluate", help="stratified K-fold cross-validation of a pipeline")
+    ev.add_argument("pipeline")
+    ev.add_argument("--folds", type=int, default=5)
+    ev.add_argument("--repeats", type=int, default=1)
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--jobs", type=int, default=1, help="folds in parallel (processes)")
+    ev.add_argument("--report", metavar="DIR", help="write report.json / report.md there")
+    ev.add_argument("--json", action="store_true", help="print exactly one JSON line")
+    ev.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="pipeline parameter, e.g. --set epochs=20 (repeatable)")
+
+    tr = sub.add_parser("train", help="fit a pipeline on all training data and save it")
+    tr.add_argument("pipeline")
+    tr.add_argument("--out", metavar="PATH", help="model file (default models/NAME-TIME.joblib)")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--force", action="store_true", help="replace an existing --out file")
+    tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+
+    pr = sub.add_parser("predict", help="predict a CSV with a saved model")
+    pr.add_argument("model")
+    pr.add_argument("input")
+    pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
+
+    sm = sub.add_parser("submission", help="write a validated Kaggle submission CSV")
+    sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
+    sm.add_argument("--out", metavar="DIR", default="submissions")
+    sm.add_argument("--seed", type=int, default=0)
+
+    su = sub.add_parser("submit", help="upload a submission CSV to Kaggle")
+    su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
+    su.add_argument("--competition", default="titanic")
+    su.add_argument("--message", default="kagglekit submission")
+
+    dl = sub.add_parser("download", help="download a competition's data with the Kaggle API")
+    dl.add_argument("competition", nargs="?", default="titanic")
+
+    rn = sub.add_parser("run", help="the main job: CV + report + train + save + submission")
+    rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
+    rn.add_argument("--compare", nargs="*", default=list(BASELINES), metavar="PIPELINE",
+                    help="pipelines cross-validated beside it for the report")
+    rn.add_argument("--folds", type=int, default=5)
+    rn.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def _params(pairs: list[str]) -> dict:
+    params = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise KagglekitError(f"--set takes PARAM=VALUE, got {pair!r}")
+        try:
+            params[key] = json.loads(text.replace("(", "[").replace(")", "]"))
+        except ValueError:
+            params[key] = text
+        if isinstance(params[key], list):
+            params[key] = tuple(params[key])
+    return params
+
+
+def cmd_list(args) -> None:
+    from kagglekit.pipelines import list_pipelines
+
+    specs = list_pipelines()
+    width = max(len(s.name) for s in specs)
+    for spec in specs:
+        print(f"{spec.name:<{width}}  {spec.description}")
+
+
+def cmd_evaluate(args) -> None:
+    from kagglekit.data import load_dataset
+    from kagglekit.evaluation import evaluate
+    from kagglekit.evaluation.report import write_report
+    from kagglekit.pipelines import get_spec, make_pipeline
+
+    spec = get_spec(args.pipeline)
+    dataset = load_dataset(spec.task.dataset, args.data_dir)
+    pipeline = make_pipeline(args.pipeline, **_params(args.set))
+    result = evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
+                      seed=args.seed, n_jobs=args.jobs, name=args.pipeline)
+    report = write_report([result], dataset, args.report) if args.report else None
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return
+    print(f"{args.pipeline}: {result.n_splits}-fold stratified CV"
+          f"{f' ({args.folds} folds x {args.repeats})' if args.repeats > 1 else ''}, "
+          f"seed {args.seed}")
+    for metric, s in result.scores.items():
+        folds = " ".join(f"{v:.4f}" for v in s["folds"])
+        print(f"  {metric:<9} {s['mean']:.4f} ± {s['std']:.4f}   folds: {folds}")
+    print(f"  fit time  {result.fit_seconds:.1f} s in all"
+          f"{f'; epochs per fold {result.epochs}' if result.epochs else ''}")
+    if report:
+        print(f"report: {report / 'report.md'}")
+
+
+def cmd_train(args) -> None:
+    from kagglekit.workflow import train
+
+    _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
+                    force=args.force, params=_params(args.set))
+    print(f"model: {path}")
+
+
+def cmd_predict(args) -> None:
+    from kagglekit.persistence import load
+    from kagglekit.workflow import predict_csv
+
+    frame = predict_csv(load(args.model), args.model, args.input)
+    if args.out:
+        from kagglekit.fileio import write_text_atomic
+
+        write_text_atomic(args.out, frame.to_csv(index=False))
+        print(f"predictions: {args.out} ({len(frame)} rows)")
+    else:
+        sys.stdout.write(frame.to_csv(index=False))
+
+
+def cmd_submission(args) -> None:
+    from kagglekit.workflow import submission_from
+
+    print(f"submission: {submission_from(args.pipeline_or_model, args.out, seed=args.seed,
+                                         data_dir=args.data_dir)}")
+
+
+def cmd_submit(args) -> None:
+    from kagglekit.workflow import submit
+
+    result = submit(args.file, competition=args.competition, message=args.message)
+    print(f"submitted {result['file']} to {result['competition']}: {result.get('status', 'ok')}")
+
+
+def cmd_download(args) -> None:
+    from kagglekit.data.loaders import DATA_DIR_ENV
+    from kagglekit.submissions.kaggle_api import download_competition
+
+    import os
+
+    base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
+    print(f"data: {download_competition(args.competition, Path(base) / args.competition)}")
+
+
+def cmd_run(args) -> None:
+    from kagglekit.workflow import run
+
+    result = run(args.pipeline, tuple(args.compare), folds=args.folds, seed=args.seed,
+                 data_dir=args.data_dir)
+    main = result.results[0]
+    print(f"CV accuracy ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
+    print(f"report:     {result.report_dir / 'report.md'}")
+    print(f"model:      {result.model_path}")
+    print(f"submission: {result.submission_path}")
+
+
+COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
+            "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
+            "download": cmd_download, "run": cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except KagglekitError as exc:
+        print(f"kagglekit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kagglekit: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

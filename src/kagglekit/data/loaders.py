@@ -1,0 +1,114 @@
+"""Dataset loading: bundled files, a local data folder, or a Kaggle download."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from kagglekit.data.schema import Schema
+from kagglekit.errors import DataError, KagglekitError
+
+TITANIC_SCHEMA = Schema(
+    numeric=("Pclass", "Age", "SibSp", "Parch", "Fare"),
+    text=("Name", "Sex", "Ticket", "Cabin", "Embarked"),
+    target="Survived",
+    id_column="PassengerId",
+    target_values=(0, 1),
+)
+
+DATA_DIR_ENV = "KAGGLEKIT_DATA_DIR"
+
+
+@dataclass
+class Dataset:
+    """A competition's data: training inputs and labels, test inputs, and where they came from.
+
+    Attributes
+    ----------
+    X : pandas.DataFrame
+        Training inputs (every column but the target).
+    y : pandas.Series
+        Training labels.
+    X_test : pandas.DataFrame
+        Test inputs in the competition's order (to predict for a submission).
+    source : str
+        The folder the CSV files were read from.
+    """
+
+    name: str
+    X: pd.DataFrame
+    y: pd.Series
+    X_test: pd.DataFrame
+    source: str
+
+
+def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Load a competition's train and test data.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name; ``"titanic"`` for now.
+    data_dir : path, optional
+        A folder laid out like ``<dir>/titanic/train.csv``. Defaults to the environment
+        variable ``KAGGLEKIT_DATA_DIR``, then to the copy bundled with the package.
+        ``kagglekit download titanic --data-dir DIR`` fetches them with the Kaggle API.
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> from kagglekit import load_dataset
+    >>> ds = load_dataset("titanic")
+    >>> ds.X.shape, ds.X_test.shape
+    ((891, 11), (418, 11))
+    """
+    if name != "titanic":
+        raise KagglekitError(f"unknown dataset {name!r}; available: titanic")
+    folder = _dataset_folder(name, data_dir)
+    train = read_csv(folder / "train.csv", TITANIC_SCHEMA, training=True)
+    test = read_csv(folder / "test.csv", TITANIC_SCHEMA, training=False)
+    y = train.pop(TITANIC_SCHEMA.target).astype("int64")
+    return Dataset(name=name, X=train, y=y, X_test=test, source=str(folder))
+
+
+def read_csv(path: str | os.PathLike, schema: Schema, *, training: bool) -> pd.DataFrame:
+    """Read a CSV and validate it against ``schema`` (errors name the file and column)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file; check the path or the data folder")
+    try:
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(f"{path}: the file is empty; give a CSV with a header row") from exc
+    except pd.errors.ParserError as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        raise DataError(f"{path}: not a valid CSV ({detail})") from exc
+    return schema.validate(frame, str(path), training=training)
+
+
+def _dataset_folder(name: str, data_dir) -> Path:
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
+    if not data_dir:
+        return Path(str(resources.files("kagglekit.data") / "bundled" / name))
+    folder = Path(data_dir) / name
+    if not (folder / "train.csv").is_file():
+        raise DataError(
+            f"{folder}/train.csv not found; put the competition's train.csv and test.csv there, "
+            f"run `kagglekit download {name} --data-dir {data_dir}`, or unset {DATA_DIR_ENV} "
+            "to use the bundled copy"
+        )
+    return folder
+
+
+def read_plain_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read any CSV with the same one-line errors as :func:`read_csv`, without a schema."""
+    return read_csv(path, Schema(), training=False)

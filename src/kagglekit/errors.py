@@ -1,0 +1,16 @@
+"""The exception every user-facing kagglekit error raises."""
+
+
+class KagglekitError(Exception):
+    """A problem the user can fix; the message says what is wrong and what to do.
+
+    The CLI prints it on one line and exits with status 2, without a traceback.
+    """
+
+
+class DataError(KagglekitError, ValueError):
+    """Input data is missing, malformed or does not match the expected schema."""
+
+
+class CredentialsError(KagglekitError):
+    """Kaggle credentials are missing or rejected."""

@@ -1,0 +1,24 @@
+"""scikit-learn baseline models used with the same preprocessing as the networks."""
+
+from __future__ import annotations
+
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+
+def logistic_regression(random_state=0, **params):
+    """L2 logistic regression (C=1 by default)."""
+    return LogisticRegression(max_iter=2000, random_state=random_state, **params)
+
+
+def random_forest(random_state=0, **params):
+    """Random forest tuned for small tabular data (shallow-ish trees, 500 of them)."""
+    defaults = {"n_estimators": 500, "max_depth": 7, "min_samples_leaf": 2, "n_jobs": 1}
+    return RandomForestClassifier(random_state=random_state, **{**defaults, **params})
+
+
+def gradient_boosting(random_state=0, **params):
+    """Histogram gradient boosting with a small learning rate and strong regularisation."""
+    defaults = {"learning_rate": 0.05, "max_iter": 200, "max_depth": 4, "min_samples_leaf": 10,
+                "l2_regularization": 1.0}
+    return HistGradientBoostingClassifier(random_state=random_state, **{**defaults, **params})

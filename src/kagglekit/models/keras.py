@@ -1,0 +1,135 @@
+"""SciKeras estimators made correct under current scikit-learn.
+
+SciKeras 0.13 predates scikit-learn's estimator tags, so its classifier is not recognised as
+one (``is_classifier`` is False: CV silently uses KFold, ``roc_auc`` becomes NaN, ensembles
+reject it). These subclasses declare their tags, fix ``predict_proba`` on one row, default to
+silent training, and add early stopping as a plain parameter.
+
+Importing this module imports TensorFlow (a few seconds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence the C++ banners TensorFlow writes to file descriptor 2 while it loads."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr: nothing to silence
+        yield
+        return
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+# Level 3 hides TensorFlow's per-fit C++ log lines (real failures still raise exceptions).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+with _quiet_native_stderr():
+    import keras  # noqa: E402
+    import tensorflow  # noqa: E402, F401
+import numpy as np  # noqa: E402
+from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
+from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
+from sklearn.utils import ClassifierTags, RegressorTags  # noqa: E402
+
+# Retracing warnings flood CV logs; this runs in joblib workers too, as they import this module.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+class _TrainingOptions:
+    """Parameters shared by the classifier and the regressor (put first in the bases)."""
+
+    def __init__(self, model=None, *, early_stopping=None, verbose=0, **kwargs):
+        super().__init__(model=model, verbose=verbose, **kwargs)
+        self.early_stopping = early_stopping
+
+    def _initialize_callbacks(self):
+        super()._initialize_callbacks()
+        if self.early_stopping is None:
+            return
+        patience = int(self.early_stopping)
+        if patience < 0:
+            raise ValueError(f"early_stopping (patience) must be >= 0, got {patience}")
+        if not self.validation_split:
+            raise ValueError("early_stopping needs a validation set: set validation_split "
+                             "(e.g. 0.2)")
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
+                                             restore_best_weights=True)
+        self._fit_callbacks = [*self._fit_callbacks, stop]
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        self._record_epochs()
+        return self
+
+    def _record_epochs(self):
+        history = getattr(self, "history_", {})
+        self.epochs_run_ = len(history.get("loss", []))
+        val = history.get("val_loss")
+        if val and self.early_stopping is not None:
+            self.best_epoch_ = int(np.argmin(val)) + 1  # the weights early stopping restored
+        else:
+            self.best_epoch_ = self.epochs_run_
+
+
+class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
+    """SciKeras' ``KerasClassifier`` that scikit-learn treats as a classifier.
+
+    Parameters
+    ----------
+    model : callable or keras.Model
+        Model-building function (e.g. :func:`kagglekit.models.dense.build_dense_net`);
+        its arguments are set as ``model__<name>``.
+    early_stopping : int or None, default=None
+        Patience in epochs: stop when the validation loss has not improved for this many
+        epochs and restore the best weights. Needs ``validation_split > 0``.
+    verbose : int, default=0
+        Keras' progress output (0: silent).
+    **kwargs
+        Everything SciKeras accepts: ``epochs``, ``batch_size``, ``optimizer``,
+        ``optimizer__learning_rate``, ``validation_split``, ``random_state``, ``callbacks``...
+
+    Attributes
+    ----------
+    epochs_run_ : int
+        Epochs trained in the last ``fit``.
+    best_epoch_ : int
+        The epoch whose weights the model holds (the best one under early stopping).
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.regressor_tags = None
+        tags.target_tags.required = True
+        return tags
+
+    def predict_proba(self, X, **kwargs):
+        proba = super().predict_proba(X, **kwargs)
+        if proba.ndim == 1:  # SciKeras squeezes a single row to (n_classes,)
+            proba = proba.reshape(1, -1)
+        return proba
+
+
+class KerasRegressor(_TrainingOptions, _SciKerasRegressor):
+    """SciKeras' ``KerasRegressor`` with declared regressor tags (see :class:`KerasClassifier`
+    for the parameters)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.classifier_tags = None
+        tags.target_tags.required = True
+        return tags

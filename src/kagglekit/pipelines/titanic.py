@@ -1,0 +1,50 @@
+"""Titanic pipelines: the feature chain of :mod:`kagglekit.features.titanic` + a model."""
+
+from __future__ import annotations
+
+from sklearn.pipeline import Pipeline
+
+from kagglekit.features.titanic import titanic_features
+from kagglekit.models import baselines
+from kagglekit.pipelines.registry import Task, register
+
+TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", kind="binary")
+
+
+@register("titanic-dnn", "Titanic: engineered features + dense net (32-16, dropout, early "
+          "stopping) [default]", TITANIC)
+def titanic_dnn() -> Pipeline:
+    from kagglekit.models.dense import build_dense_net
+    from kagglekit.models.keras import KerasClassifier
+
+    net = KerasClassifier(
+        model=build_dense_net,
+        model__hidden=(32, 16),
+        model__dropout=0.2,
+        model__l2=1e-4,
+        optimizer="adam",
+        optimizer__learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_split=0.2,
+        early_stopping=10,
+        random_state=0,
+    )
+    return Pipeline([("features", titanic_features()), ("model", net)])
+
+
+@register("titanic-logreg", "Titanic: engineered features + logistic regression", TITANIC)
+def titanic_logreg() -> Pipeline:
+    return Pipeline([("features", titanic_features()),
+                     ("model", baselines.logistic_regression(C=0.3))])
+
+
+@register("titanic-rf", "Titanic: engineered features + random forest (500 trees)", TITANIC)
+def titanic_rf() -> Pipeline:
+    return Pipeline([("features", titanic_features()), ("model", baselines.random_forest())])
+
+
+@register("titanic-hgb", "Titanic: engineered features + histogram gradient boosting", TITANIC)
+def titanic_hgb() -> Pipeline:
+    return Pipeline([("features", titanic_features()),
+                     ("model", baselines.gradient_boosting())])

@@ -1,0 +1,169 @@
+"""The main job (``make run``): cross-validate, report, fit on all data, save, write a submission.
+
+Every step is a library function the CLI and scripts can call on their own too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sklearn.base import clone
+
+from kagglekit.data import load_dataset
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation import CVResult, evaluate
+from kagglekit.evaluation.report import write_report
+from kagglekit.evaluation.cv import seed_pipeline
+from kagglekit.fileio import timestamp
+from kagglekit.persistence import save
+from kagglekit.pipelines import get_spec, make_pipeline
+from kagglekit.submissions.export import write_submission
+
+
+@dataclass
+class RunResult:
+    """What a run produced and where it went."""
+
+    results: list[CVResult]
+    report_dir: Path
+    model_path: Path | None = None
+    submission_path: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=None,
+          cv: CVResult | None = None, force: bool = False, params: dict | None = None):
+    """Fit a registered pipeline on all training data and save it; returns (pipeline, path)."""
+    spec = get_spec(name)
+    dataset = load_dataset(spec.task.dataset, data_dir)
+    pipeline = seed_pipeline(make_pipeline(name, **(params or {})), seed)
+    pipeline.fit(dataset.X, dataset.y)
+    out = Path(out) if out else Path("models") / f"{name}-{timestamp()}.joblib"
+    summary = cv.to_dict() if cv else None
+    path = save(pipeline, out, name=name, cv=summary, overwrite=force,
+                extra={"seed": seed, "dataset": dataset.source,
+                       "training_rows": len(dataset.X)})
+    return pipeline, path
+
+
+def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data_dir=None,
+               cv_score: float | None = None, model_path: Path | None = None) -> Path:
+    """Predict the competition's test set with a fitted pipeline and write the submission."""
+    dataset = load_dataset(get_spec(name).task.dataset, data_dir)
+    predictions = pipeline.predict(dataset.X_test)
+    extra = {"model": str(model_path)} if model_path else None
+    return write_submission(predictions, dataset.X_test["PassengerId"].astype("int64"), out_dir,
+                            pipeline=name, cv_score=cv_score, extra=extra)
+
+
+def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int = 5,
+        seed: int = 0, data_dir=None, reports: str | Path = "reports",
+        models: str | Path = "models", submissions: str | Path = "submissions",
+        log=print) -> RunResult:
+    """Cross-validate ``name`` (and the ``compare`` pipelines), write a report, fit ``name`` on
+    all training data, save it under ``models`` and write a submission under ``submissions``."""
+    spec = get_spec(name)
+    dataset = load_dataset(spec.task.dataset, data_dir)
+    results = []
+    for candidate in (name, *[c for c in compare if c != name]):
+        log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
+        result = evaluate(clone(make_pipeline(candidate)), dataset.X, dataset.y, folds=folds,
+                          seed=seed, name=candidate)
+        log(f"  accuracy {result.mean:.4f} ± {result.std:.4f}  "
+            f"roc_auc {result.scores['roc_auc']['mean']:.4f}  "
+            f"fit {result.fit_seconds:.1f}s")
+        results.append(result)
+    report_dir = write_report(results, dataset, Path(reports) / f"{timestamp()}_{name}")
+    main = results[0]
+    log(f"fitting {name} on all {len(dataset.X)} training rows ...")
+    pipeline, model_path = train(name, Path(models) / f"{name}-{timestamp()}.joblib",
+                                 seed=seed, data_dir=data_dir, cv=main)
+    sub = submission(pipeline, name, submissions, data_dir=data_dir, cv_score=main.mean,
+                     model_path=model_path)
+    return RunResult(results, report_dir, model_path, sub)
+
+
+def _task_of_model(model_path) -> tuple[str | None, object]:
+    """(registry name, Task) recorded in a saved model's manifest, or (None, None)."""
+    from kagglekit.persistence import read_manifest
+
+    manifest = read_manifest(model_path) or {}
+    name = manifest.get("pipeline")
+    if not name:
+        return None, None
+    try:
+        return name, get_spec(name).task
+    except KagglekitError:
+        return name, None
+
+
+def predict_csv(pipeline, model_path, csv_path):
+    """Predictions for a CSV: id column (when known), predicted label and its probability."""
+    import pandas as pd
+
+    from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv
+
+    _, task = _task_of_model(model_path)
+    if task is not None and task.dataset == "titanic":
+        frame = read_csv(csv_path, TITANIC_SCHEMA, training=False)
+    else:
+        from kagglekit.data.loaders import read_plain_csv
+
+        frame = read_plain_csv(csv_path)
+    try:
+        labels = pipeline.predict(frame)
+        proba = pipeline.predict_proba(frame)[:, 1] if hasattr(pipeline, "predict_proba") \
+            else None
+    except (KeyError, ValueError) as exc:
+        raise KagglekitError(f"{csv_path}: the model cannot use this file ({exc}); give a CSV "
+                             "with the columns it was trained on") from exc
+    out = pd.DataFrame()
+    id_column = task.id_column if task else None
+    if id_column and id_column in frame:
+        out[id_column] = frame[id_column].astype("int64")
+    target = task.target if task else "prediction"
+    out[target] = labels
+    if proba is not None:
+        out["probability"] = proba.round(6)
+    return out
+
+
+def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
+                    data_dir=None) -> Path:
+    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now."""
+    from kagglekit.persistence import load, read_manifest
+
+    path = Path(pipeline_or_model)
+    if path.suffix == ".joblib" or path.is_file():
+        pipeline = load(path)
+        manifest = read_manifest(path) or {}
+        name = manifest.get("pipeline") or path.stem
+        cv = (manifest.get("cv") or {}).get("mean")
+        return submission(pipeline, name, out_dir, data_dir=data_dir, cv_score=cv,
+                          model_path=path)
+    spec = get_spec(pipeline_or_model)
+    dataset = load_dataset(spec.task.dataset, data_dir)
+    pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)
+    return submission(pipeline, spec.name, out_dir, data_dir=data_dir)
+
+
+def submit(file=None, *, competition: str = "titanic", message: str = "kagglekit submission",
+           folder: str | Path = "submissions", data_dir=None) -> dict:
+    """Validate a submission CSV locally, then upload it with the Kaggle API."""
+    import pandas as pd
+
+    from kagglekit.submissions.export import latest_submission, validate_submission
+    from kagglekit.submissions.kaggle_api import submit as upload
+
+    path = Path(file) if file else latest_submission(folder)
+    if not path.is_file():
+        raise KagglekitError(f"{path}: no such submission file")
+    if competition == "titanic":
+        ids = load_dataset("titanic", data_dir).X_test["PassengerId"].astype("int64")
+        try:
+            frame = pd.read_csv(path)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise KagglekitError(f"{path}: not a readable CSV ({exc})") from exc
+        validate_submission(frame, ids, source=str(path))
+    return upload(path, competition=competition, message=message)

@@ -1,0 +1,266 @@
+"""End-to-end tests of kagglekit.submissions.kaggle_api: the real kaggle client, a fake server.
+
+kagglesdk sends every call to http://localhost:7777 when KAGGLE_API_ENVIRONMENT=TEST; the
+fake server (fake_kaggle.py) listens there. Nothing of kagglekit or kaggle is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from fake_kaggle import FakeKaggle, SilentServer, port_in_use
+
+from kagglekit.errors import CredentialsError, KagglekitError
+from kagglekit.submissions import kaggle_api
+
+CSV_BYTES = b"PassengerId,Survived\n892,0\n893,1\n"
+
+
+@pytest.fixture
+def isolated_env(tmp_path, monkeypatch):
+    """No real credentials: HOME, config dirs and every KAGGLE_* variable point at tmp_path."""
+    for name in list(os.environ):
+        if name.startswith("KAGGLE_") or name in ("VERBOSE", "VERBOSE_OUTPUT"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "kaggle-config"))
+    monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "TEST")
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    return tmp_path
+
+
+@pytest.fixture
+def free_port():
+    if port_in_use():
+        pytest.skip("port 7777 (fixed by kagglesdk for KAGGLE_API_ENVIRONMENT=TEST) is in use")
+
+
+@pytest.fixture
+def fake(isolated_env, free_port):
+    with FakeKaggle() as server:
+        yield server
+
+
+@pytest.fixture
+def legacy_key(fake, monkeypatch):
+    monkeypatch.setenv("KAGGLE_USERNAME", fake.state.username)
+    monkeypatch.setenv("KAGGLE_KEY", fake.state.key)
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    path = tmp_path / "submission.csv"
+    path.write_bytes(CSV_BYTES)
+    return path
+
+
+def test_submit_uploads_file_and_message(fake, legacy_key, csv_file, capfd):
+    result = kaggle_api.submit(csv_file, competition="titanic", message="dnn, cv 0.83")
+
+    assert len(fake.state.submissions) == 1
+    received = fake.state.submissions[0]
+    assert received["data"] == CSV_BYTES
+    assert received["description"] == "dnn, cv 0.83"
+    assert received["file_name"] == "submission.csv"
+    assert result["competition"] == "titanic"
+    assert result["file"] == str(csv_file.resolve())
+    assert result["message"] == "dnn, cv 0.83"
+    assert result["ref"] == received["ref"]
+    assert result["status"].startswith("Successfully submitted")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert all(
+        auth and auth.startswith("Basic ")
+        for _, path, auth in fake.state.calls
+        if path.startswith("/api/")
+    )
+
+
+def test_submit_with_api_token(fake, csv_file, monkeypatch):
+    monkeypatch.setenv("KAGGLE_API_TOKEN", fake.state.token)
+
+    result = kaggle_api.submit(csv_file, message="token login")
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+    assert result["ref"] == fake.state.submissions[-1]["ref"]
+    rpc_auth = [auth for _, path, auth in fake.state.calls if "Competition" in path]
+    assert rpc_auth and all(auth == f"Bearer {fake.state.token}" for auth in rpc_auth)
+
+
+def test_submit_with_kaggle_json(fake, csv_file, isolated_env):
+    config = Path(os.environ["KAGGLE_CONFIG_DIR"])
+    config.mkdir()
+    (config / "kaggle.json").write_text(
+        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
+    )
+    (config / "kaggle.json").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+
+
+def test_no_credentials_names_all_three_ways_and_prints_nothing(fake, csv_file, capfd):
+    with pytest.raises(CredentialsError) as info:
+        kaggle_api.submit(csv_file)
+
+    message = str(info.value)
+    assert "\n" not in message
+    for way in (
+        "kaggle.json",
+        "KAGGLE_CONFIG_DIR",
+        "KAGGLE_USERNAME",
+        "KAGGLE_KEY",
+        "KAGGLE_API_TOKEN",
+    ):
+        assert way in message
+    assert isinstance(info.value.__cause__, SystemExit)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert fake.state.submissions == []
+
+
+def test_rejected_key_is_a_credentials_error(fake, csv_file, monkeypatch):
+    monkeypatch.setenv("KAGGLE_USERNAME", fake.state.username)
+    monkeypatch.setenv("KAGGLE_KEY", "not-the-key")
+
+    with pytest.raises(CredentialsError, match="401") as info:
+        kaggle_api.submit(csv_file)
+
+    assert "not-the-key" not in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_rules_not_accepted_says_accept_the_rules(fake, legacy_key, csv_file):
+    with pytest.raises(KagglekitError, match="accept the competition rules") as info:
+        kaggle_api.submit(csv_file, competition="house-prices")
+
+    assert "https://www.kaggle.com/competitions/house-prices" in str(info.value)
+    assert not isinstance(info.value, CredentialsError)
+    assert fake.state.submissions == []
+
+
+def test_unknown_competition(fake, legacy_key, csv_file):
+    with pytest.raises(KagglekitError, match="Unknown competition 'no-such-thing'"):
+        kaggle_api.submit(csv_file, competition="no-such-thing")
+
+
+def test_a_brief_outage_is_retried(fake, legacy_key, csv_file):
+    fake.state.fail_next = [503, 429]
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+    assert fake.state.fail_next == []
+
+
+def test_a_long_outage_gives_up_quickly(fake, legacy_key, csv_file):
+    fake.state.fail_next = [503] * 10
+
+    start = time.monotonic()
+    with pytest.raises(KagglekitError, match="HTTP 503.*try again"):
+        kaggle_api.submit(csv_file)
+
+    assert time.monotonic() - start < 10
+    assert len(fake.state.fail_next) == 10 - 1 - kaggle_api.MAX_RETRIES
+    assert fake.state.submissions == []
+
+
+def test_download_competition_unzips_files(fake, legacy_key, tmp_path):
+    dest = tmp_path / "data" / "titanic"
+
+    result = kaggle_api.download_competition("titanic", dest)
+
+    assert result == dest
+    assert sorted(p.name for p in dest.iterdir()) == ["test.csv", "train.csv"]
+    assert (dest / "train.csv").read_bytes() == fake.state.competitions["titanic"]["train.csv"]
+
+
+def test_download_unknown_competition(fake, legacy_key, tmp_path):
+    with pytest.raises(KagglekitError, match="Unknown competition"):
+        kaggle_api.download_competition("no-such-thing", tmp_path / "x")
+    assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_dead_network_fails_fast(isolated_env, free_port, csv_file, monkeypatch):
+    # Nothing listens on localhost:7777: the connection is refused.
+    monkeypatch.setenv("KAGGLE_USERNAME", "someone")
+    monkeypatch.setenv("KAGGLE_KEY", "secret-key-123")
+
+    start = time.monotonic()
+    with pytest.raises(KagglekitError, match="Could not reach Kaggle") as info:
+        kaggle_api.submit(csv_file)
+    elapsed = time.monotonic() - start
+
+    assert elapsed < 30
+    assert "check your network" in str(info.value)
+    assert "secret-key-123" not in str(info.value)
+    assert not isinstance(info.value, CredentialsError)
+
+
+def test_hung_server_times_out(isolated_env, free_port, csv_file, monkeypatch):
+    monkeypatch.setenv("KAGGLE_USERNAME", "someone")
+    monkeypatch.setenv("KAGGLE_KEY", "secret-key-123")
+    monkeypatch.setattr(kaggle_api, "READ_TIMEOUT_S", 0.5)
+
+    with SilentServer():
+        start = time.monotonic()
+        with pytest.raises(KagglekitError, match="timed out"):
+            kaggle_api.download_competition("titanic", isolated_env / "out")
+        elapsed = time.monotonic() - start
+
+    assert elapsed < 5
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        ("missing.csv", None, "does not exist"),
+        ("preds.txt", CSV_BYTES, "not a .csv"),
+        ("empty.csv", b"", "empty"),
+    ],
+)
+def test_bad_files_are_refused_before_any_network_call(
+    isolated_env, tmp_path, monkeypatch, name, content, match
+):
+    # No server and an unreachable environment: a network call would fail differently.
+    monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "NOT-A-REAL-ENVIRONMENT")
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+
+    with pytest.raises(KagglekitError, match=match):
+        kaggle_api.submit(path)
+
+
+def test_importing_the_module_does_not_import_kaggle():
+    # The module alone adds none of the heavy imports; and importing it the normal way
+    # (parent package included) leaves kaggle and kagglesdk unimported.
+    code = textwrap.dedent(
+        f"""
+        import importlib.util, sys
+        import kagglekit.errors
+        heavy = {{"kaggle", "kagglesdk", "requests", "urllib3", "tensorflow"}}
+        before = set(sys.modules)
+        spec = importlib.util.spec_from_file_location("probe", {str(kaggle_api.__file__)!r})
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        added = {{m.split(".")[0] for m in set(sys.modules) - before}} & heavy
+        import kagglekit.submissions.kaggle_api
+        print(sorted(added | {{m for m in ("kaggle", "kagglesdk") if m in sys.modules}}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
