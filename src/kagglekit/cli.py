@@ -148,8 +148,9 @@ def cmd_predict(args) -> None:
 def cmd_submission(args) -> None:
     from kagglekit.workflow import submission_from
 
-    print(f"submission: {submission_from(args.pipeline_or_model, args.out, seed=args.seed,
-                                         data_dir=args.data_dir)}")
+    path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
+                           data_dir=args.data_dir)
+    print(f"submission: {path}")
 
 
 def cmd_submit(args) -> None:
@@ -160,10 +161,10 @@ def cmd_submit(args) -> None:
 
 
 def cmd_download(args) -> None:
+    import os
+
     from kagglekit.data.loaders import DATA_DIR_ENV
     from kagglekit.submissions.kaggle_api import download_competition
-
-    import os
 
     base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
     print(f"data: {download_competition(args.competition, Path(base) / args.competition)}")

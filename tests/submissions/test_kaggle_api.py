@@ -6,6 +6,9 @@ fake server (fake_kaggle.py) listens there. Nothing of kagglekit or kaggle is mo
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import os
 import subprocess
 import sys
@@ -20,6 +23,26 @@ from kagglekit.errors import CredentialsError, KagglekitError
 from kagglekit.submissions import kaggle_api
 
 CSV_BYTES = b"PassengerId,Survived\n892,0\n893,1\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kaggle_imported_offline(tmp_path_factory):
+    """Import kaggle once without credentials.
+
+    ``kaggle/__init__.py`` authenticates at import time with KaggleApi, which ignores
+    KAGGLE_API_ENVIRONMENT: with a token in the environment it would call api.kaggle.com.
+    """
+    if "kaggle" in sys.modules:
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.startswith("KAGGLE_"):
+                mp.delenv(name)
+        home = tmp_path_factory.mktemp("import-home")
+        mp.setenv("HOME", str(home))
+        mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            importlib.import_module("kaggle")
 
 
 @pytest.fixture
@@ -140,6 +163,16 @@ def test_rejected_key_is_a_credentials_error(fake, csv_file, monkeypatch):
 
     assert "not-the-key" not in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_rejected_token_is_a_credentials_error(fake, csv_file, monkeypatch):
+    monkeypatch.setenv("KAGGLE_API_TOKEN", "expired-token-42")
+
+    with pytest.raises(CredentialsError, match="invalid or expired") as info:
+        kaggle_api.submit(csv_file)
+
+    assert "expired-token-42" not in str(info.value)
+    assert fake.state.submissions == []
 
 
 def test_rules_not_accepted_says_accept_the_rules(fake, legacy_key, csv_file):
@@ -264,3 +297,29 @@ def test_importing_the_module_does_not_import_kaggle():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_first_use_without_credentials_prints_nothing(tmp_path):
+    # In a fresh process the wrapper itself imports kaggle, whose __init__ prints help text.
+    csv = tmp_path / "s.csv"
+    csv.write_bytes(CSV_BYTES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE_")}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"))
+    env["KAGGLE_API_ENVIRONMENT"] = "TEST"
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from kagglekit.errors import CredentialsError
+        from kagglekit.submissions.kaggle_api import submit
+        try:
+            submit({str(csv)!r})
+        except CredentialsError as exc:
+            sys.stderr.write("CredentialsError: " + str(exc))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.stdout == ""
+    assert result.stderr.startswith("CredentialsError: No Kaggle credentials found"), result.stderr
+    assert "\n" not in result.stderr

@@ -17,11 +17,28 @@ def _as_frame(X: np.ndarray) -> pd.DataFrame:
 
 
 def _key(values) -> list:
-    # Missing keys never match each other (NaN != NaN), so they map to None and are skipped.
-    return [None if pd.isna(v) else v for v in values]
+    """Values usable as group keys; missing ones become None (they never form a group)."""
+    keys = []
+    for value in values:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            keys.append(None)
+        elif isinstance(value, str | int | float | np.number | np.bool_):
+            keys.append(value)
+        else:
+            raise TypeError(f"argument must be a string or a number, not {type(value).__name__}")
+    return keys
 
 
-class FamilySize(TransformerMixin, BaseEstimator):
+class _AllowNan:
+    """Tags shared by the transformers here: missing values are data, not errors."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+class FamilySize(_AllowNan, TransformerMixin, BaseEstimator):
     """Household size from relative counts: ``1 + sum(columns)``, and whether it is 1.
 
     With the Titanic's ``SibSp`` and ``Parch`` this gives ``FamilySize`` and ``IsAlone``.
@@ -49,7 +66,7 @@ class FamilySize(TransformerMixin, BaseEstimator):
         return np.array(["FamilySize", "IsAlone"], dtype=object)
 
 
-class FrequencyEncoder(TransformerMixin, BaseEstimator):
+class FrequencyEncoder(_AllowNan, TransformerMixin, BaseEstimator):
     """Replace each value by how many training rows share it (e.g. passengers per ticket).
 
     Values never seen in ``fit`` count as 1 (the row is a group of its own); missing values
@@ -83,7 +100,7 @@ class FrequencyEncoder(TransformerMixin, BaseEstimator):
         return np.array([f"{name}_count" for name in names], dtype=object)
 
 
-class GroupMedianImputer(TransformerMixin, BaseEstimator):
+class GroupMedianImputer(_AllowNan, TransformerMixin, BaseEstimator):
     """Fill missing values of the first column with its median within groups of the others.
 
     With ``["Age", "Title", "Pclass"]`` a missing age becomes the median age of training
@@ -101,7 +118,9 @@ class GroupMedianImputer(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan")
         if X.shape[1] < 2:
             raise ValueError("GroupMedianImputer needs the column to fill and at least one "
-                             f"group column; got {X.shape[1]} column(s)")
+                             f"group column; got {X.shape[1]} feature(s)")
+        for column in X.T:
+            _key(column)
         frame = _as_frame(X)
         target = pd.to_numeric(frame.pop("c0"), errors="coerce")
         overall = target.median()
@@ -126,7 +145,7 @@ class GroupMedianImputer(TransformerMixin, BaseEstimator):
         return np.array([_input_names(self, input_features)[0]], dtype=object)
 
 
-class GroupTargetRate(TransformerMixin, BaseEstimator):
+class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
     """Mean target of the *other* training rows sharing a value (e.g. a ticket or surname).
 
     For each input column it outputs ``<col>_rate``, the mean of ``y`` over the other training
@@ -169,7 +188,7 @@ class GroupTargetRate(TransformerMixin, BaseEstimator):
 
     def _fit(self, X, y):
         if y is None:
-            raise ValueError("GroupTargetRate needs the target y in fit")
+            raise ValueError("GroupTargetRate requires y to be passed, but the target y is None")
         X, y = validate_data(self, X, y, dtype=None, ensure_all_finite="allow-nan",
                              y_numeric=True)
         if self.smoothing < 0:

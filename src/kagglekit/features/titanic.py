@@ -19,6 +19,7 @@ from kagglekit.features.groups import (
     GroupMedianImputer,
     GroupTargetRate,
     _input_names,
+    _key,
 )
 
 # Spelling variants of common titles (French forms, abbreviations).
@@ -26,13 +27,38 @@ _TITLE_SYNONYMS = {"Mlle": "Miss", "Ms": "Miss", "Mme": "Mrs"}
 _TITLE_PATTERN = re.compile(r",\s*([^.,]+?)\s*\.")
 
 
-def _text_column(X) -> list:
-    return [None if pd.isna(v) else str(v) for v in np.asarray(X, dtype=object)[:, 0]]
+def _texts(column) -> list:
+    return [None if pd.isna(v) else str(v) for v in column]
 
 
-class NameFeatures(TransformerMixin, BaseEstimator):
+def _output_names(estimator, parts: tuple[str, ...]) -> np.ndarray:
+    """``parts`` for a single input column, ``<column>_<part>`` for several."""
+    if estimator.n_features_in_ == 1:
+        return np.array(parts, dtype=object)
+    return np.array([f"{c}_{p}" for c in _input_names(estimator, None) for p in parts],
+                    dtype=object)
+
+
+class _TextTransformer(TransformerMixin, BaseEstimator):
+    """Base for transformers parsing text columns; each input column gives two outputs."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _validate(self, X, reset):
+        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=reset)
+        for column in X.T:
+            _key(column)
+        return X
+
+
+class NameFeatures(_TextTransformer):
     """Title and surname from names written ``"Surname, Title. Given names"``.
 
+    Outputs ``Title`` and ``Surname`` for one input column (``<col>_Title``... for several).
     Titles seen fewer than ``min_title_count`` times in ``fit`` (after merging spelling
     variants such as Mlle -> Miss) become ``"Rare"``; names without a title give ``"Unknown"``.
 
@@ -50,24 +76,25 @@ class NameFeatures(TransformerMixin, BaseEstimator):
         self.min_title_count = min_title_count
 
     def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan")
-        self._check_one_column(X)
-        titles = pd.Series([self._raw_title(n) for n in _text_column(X)], dtype=object)
+        X = self._validate(X, reset=True)
+        titles = pd.Series([self._raw_title(n) for c in X.T for n in _texts(c)], dtype=object)
         counts = titles.dropna().value_counts()
         self.titles_ = sorted(counts.index[counts >= self.min_title_count])
         return self
 
     def transform(self, X):
         check_is_fitted(self, "titles_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=False)
-        names = _text_column(X)
-        titles = [self._group_title(self._raw_title(n)) for n in names]
-        surnames = [n.split(",", 1)[0].strip() if n else None for n in names]
-        return np.column_stack([np.array(titles, dtype=object), np.array(surnames, dtype=object)])
+        X = self._validate(X, reset=False)
+        out = []
+        for column in X.T:
+            names = _texts(column)
+            out.append([self._group_title(self._raw_title(n)) for n in names])
+            out.append([n.split(",", 1)[0].strip() if n else None for n in names])
+        return np.array(out, dtype=object).T.reshape(X.shape[0], -1)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "titles_")
-        return np.array(["Title", "Surname"], dtype=object)
+        return _output_names(self, ("Title", "Surname"))
 
     @staticmethod
     def _raw_title(name):
@@ -82,45 +109,31 @@ class NameFeatures(TransformerMixin, BaseEstimator):
             return "Unknown"
         return title if title in self.titles_ else "Rare"
 
-    def _check_one_column(self, X):
-        if X.shape[1] != 1:
-            raise ValueError(f"{type(self).__name__} takes one column, got {X.shape[1]}")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        return tags
 
 
-class CabinDeck(TransformerMixin, BaseEstimator):
+class CabinDeck(_TextTransformer):
     """Deck letter from a cabin number (``"C85"`` -> ``"C"``) and whether the cabin is known.
 
-    Unknown cabins give deck ``"U"``.
+    Outputs ``Deck`` (``"U"`` when unknown) and ``CabinKnown`` (1.0 / 0.0).
     """
 
     def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan")
-        if X.shape[1] != 1:
-            raise ValueError(f"CabinDeck takes one column, got {X.shape[1]}")
+        self._validate(X, reset=True)
         return self
 
     def transform(self, X):
         check_is_fitted(self, "n_features_in_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=False)
-        cabins = [c.strip() if c else "" for c in _text_column(X)]
-        decks = np.array([c[0].upper() if c and c[0].isalpha() else "U" for c in cabins],
-                         dtype=object)
-        known = np.array([1.0 if c else 0.0 for c in cabins])
-        return np.column_stack([decks, known])
+        X = self._validate(X, reset=False)
+        out = []
+        for column in X.T:
+            cabins = [c.strip() if c else "" for c in _texts(column)]
+            out.append([c[0].upper() if c and c[0].isalpha() else "U" for c in cabins])
+            out.append([1.0 if c else 0.0 for c in cabins])
+        return np.array(out, dtype=object).T.reshape(X.shape[0], -1)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "n_features_in_")
-        return np.array(["Deck", "CabinKnown"], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        return tags
+        return _output_names(self, ("Deck", "CabinKnown"))
 
 
 def fare_per_person(X):

@@ -51,6 +51,10 @@ _REJECTED_HELP = (
     "Kaggle rejected the credentials (HTTP 401): check KAGGLE_USERNAME and KAGGLE_KEY, "
     "KAGGLE_API_TOKEN or kaggle.json, or create a new token at https://www.kaggle.com/settings"
 )
+_TOKEN_REJECTED_HELP = (
+    "Kaggle did not accept the API token (invalid or expired): create a new one at "
+    "https://www.kaggle.com/settings and put it in KAGGLE_API_TOKEN or ~/.kaggle/access_token"
+)
 _COMPETITION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
@@ -365,8 +369,21 @@ def _authenticated_api():
     config_dir = _config_dir()
     api.config_dir = str(config_dir)
     api.config = str(config_dir / api.config_file)
-    _call(api.authenticate, competition=None)
+    try:
+        _call(api.authenticate, competition=None)
+    except CredentialsError as exc:
+        # kaggle treats a rejected token like a missing one; say which it was.
+        if isinstance(exc.__cause__, SystemExit) and _token_given():
+            raise CredentialsError(_TOKEN_REJECTED_HELP) from exc.__cause__
+        raise
     return api
+
+
+def _token_given():
+    home = Path(os.path.expanduser("~"))
+    return bool(os.environ.get("KAGGLE_API_TOKEN")) or any(
+        (home / ".kaggle" / name).is_file() for name in ("access_token", "access_token.txt")
+    )
 
 
 def _call(func, competition):
@@ -425,9 +442,11 @@ def _http_error(exc, competition):
         return KagglekitError(
             f"Kaggle had a server error (HTTP {status}): try again in a few minutes"
         )
+    said = str(exc).splitlines()[0][:200] if str(exc) else ""
+    said = f": {said}" if said and "://" not in said else ""  # skip requests' URL echo
     return KagglekitError(
-        f"Kaggle refused the request (HTTP {status}): check the competition name and "
-        "the file, then try again"
+        f"Kaggle refused the request (HTTP {status}{said}): check the competition name "
+        "and the file, then try again"
     )
 
 
