@@ -25,16 +25,24 @@ def output_spec(meta: dict, loss=None) -> tuple[int, str, object]:
     ======================  =====================  ==================================
     """
     target = meta.get("target_type_")
+    # SciKeras reports one-hot labels as "multilabel-indicator"; its encoder knows better.
+    target = getattr(meta.get("target_encoder_"), "_target_type", target)
+    if "n_classes_" not in meta:  # KerasRegressor: every target is continuous
+        return int(meta.get("n_outputs_", 1)), "linear", loss or "mean_squared_error"
     if target == "binary":
+        if _name(loss) == "categorical_crossentropy":
+            raise ValueError("categorical cross-entropy needs 3+ classes or one-hot labels; "
+                             "use binary_crossentropy (the default) for two classes")
         return 1, "sigmoid", loss or "binary_crossentropy"
     if target == "multiclass":
         return int(meta["n_classes_"]), "softmax", loss or "sparse_categorical_crossentropy"
     if target == "multiclass-onehot":
         return int(meta["n_classes_"]), "softmax", loss or "categorical_crossentropy"
-    if target in ("continuous", "continuous-multioutput", "multiclass-multioutput") and \
-            "n_classes_" not in meta:
-        return int(meta.get("n_outputs_", 1)), "linear", loss or "mean_squared_error"
     raise ValueError(f"dense nets do not support targets of type {target!r}")
+
+
+def _name(loss) -> str | None:
+    return getattr(loss, "__name__", loss) if not isinstance(loss, str) else loss
 
 
 def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (64, 32),

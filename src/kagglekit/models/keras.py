@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import warnings
 
 
 @contextlib.contextmanager
@@ -38,8 +39,10 @@ with _quiet_native_stderr():
     import keras  # noqa: E402
     import tensorflow  # noqa: E402, F401
 import numpy as np  # noqa: E402
+from scipy import sparse  # noqa: E402
 from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
 from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
+from sklearn.exceptions import DataConversionWarning  # noqa: E402
 from sklearn.utils import ClassifierTags, RegressorTags  # noqa: E402
 
 # Retracing warnings flood CV logs; this runs in joblib workers too, as they import this module.
@@ -68,9 +71,28 @@ class _TrainingOptions:
         self._fit_callbacks = [*self._fit_callbacks, stop]
 
     def fit(self, X, y, sample_weight=None, **kwargs):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None")
+        if self._single_output and np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected; "
+                          "it is used as a 1d array", DataConversionWarning, stacklevel=2)
+            y = np.ravel(y)
         super().fit(X, y, sample_weight=sample_weight, **kwargs)
         self._record_epochs()
         return self
+
+    def _validate_data(self, X=None, y=None, reset=False, **kwargs):
+        if X is not None and sparse.issparse(X):
+            raise TypeError("Sparse data was passed, but dense data is required: use a dense "
+                            "array (e.g. OneHotEncoder(sparse_output=False))")
+        expected = getattr(self, "n_features_in_", None)
+        shape = np.shape(X) if X is not None else None
+        if not reset and expected is not None and shape and len(shape) == 2 \
+                and shape[1] != expected:
+            raise ValueError(f"X has {shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {expected} features as input")
+        return super()._validate_data(X, y, reset=reset, **kwargs)
 
     def _record_epochs(self):
         history = getattr(self, "history_", {})
@@ -107,6 +129,8 @@ class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
         The epoch whose weights the model holds (the best one under early stopping).
     """
 
+    _single_output = True
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
@@ -124,7 +148,9 @@ class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
 
 class KerasRegressor(_TrainingOptions, _SciKerasRegressor):
     """SciKeras' ``KerasRegressor`` with declared regressor tags (see :class:`KerasClassifier`
-    for the parameters)."""
+    for the parameters). Multi-output targets (2-D ``y``) give one linear unit per output."""
+
+    _single_output = False
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -132,4 +158,5 @@ class KerasRegressor(_TrainingOptions, _SciKerasRegressor):
         tags.regressor_tags = RegressorTags()
         tags.classifier_tags = None
         tags.target_tags.required = True
+        tags.target_tags.multi_output = True
         return tags

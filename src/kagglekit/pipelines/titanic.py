@@ -11,23 +11,25 @@ from kagglekit.pipelines.registry import Task, register
 TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", kind="binary")
 
 
-@register("titanic-dnn", "Titanic: engineered features + dense net (32-16, dropout, early "
-          "stopping) [default]", TITANIC)
+@register("titanic-dnn", "Titanic: engineered features + dense net 64-32 with dropout 0.4 "
+          "[default]", TITANIC)
 def titanic_dnn() -> Pipeline:
     from kagglekit.models.dense import build_dense_net
     from kagglekit.models.keras import KerasClassifier
 
+    # Chosen by 5-fold CV (seed 0): a fixed 40 epochs beat early stopping on a 20 % validation
+    # split (0.835 vs 0.817 accuracy): with 712 training rows per fold, holding out 142 more
+    # costs more than stopping gains. Early stopping stays one parameter away:
+    # make_pipeline("titanic-dnn", early_stopping=10, validation_split=0.2, epochs=200).
     net = KerasClassifier(
         model=build_dense_net,
-        model__hidden=(32, 16),
-        model__dropout=0.2,
+        model__hidden=(64, 32),
+        model__dropout=0.4,
         model__l2=1e-4,
         optimizer="adam",
-        optimizer__learning_rate=3e-3,
-        epochs=100,
+        optimizer__learning_rate=1e-3,
+        epochs=40,
         batch_size=32,
-        validation_split=0.2,
-        early_stopping=10,
         random_state=0,
     )
     return Pipeline([("features", titanic_features()), ("model", net)])
