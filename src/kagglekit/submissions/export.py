@@ -101,8 +101,8 @@ def write_submission(predictions, ids, out_dir: str | Path, *, pipeline: str,
 
 
 def latest_submission(folder: str | Path) -> Path:
-    """The newest submission CSV in ``folder`` (names start with a sortable time stamp)."""
-    files = sorted(Path(folder).glob("*.csv"))
+    """The most recently written submission CSV in ``folder``."""
+    files = list(Path(folder).glob("*.csv"))
     if not files:
         raise DataError(f"no submission CSV in {folder}; run `kagglekit submission` first")
-    return files[-1]
+    return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name))

@@ -1,0 +1,52 @@
+import json
+
+import numpy as np
+import pytest
+
+from kagglekit import evaluate, make_pipeline
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.cv import seed_pipeline
+
+
+def test_evaluate_returns_all_metrics_and_json_shape(titanic):
+    result = evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=3,
+                      name="titanic-logreg")
+    data = json.loads(json.dumps(result.to_dict()))
+    for key in ("pipeline", "metric", "mean", "std", "folds", "fit_seconds", "scores"):
+        assert key in data
+    assert data["metric"] == "accuracy" and len(data["folds"]) == 3
+    assert data["mean"] == pytest.approx(np.mean(data["folds"]), abs=1e-5)
+    assert set(data["scores"]) == {"accuracy", "roc_auc", "log_loss"}
+    assert 0.75 < data["mean"] < 0.9
+    assert len(result.oof_proba) == len(titanic.y) and not np.isnan(result.oof_proba).any()
+
+
+def test_evaluate_matches_sklearn_cross_val_score(titanic):
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    pipe = make_pipeline("titanic-logreg")
+    ours = evaluate(pipe, titanic.X, titanic.y, folds=4, seed=3)
+    theirs = cross_val_score(seed_pipeline(pipe, 3), titanic.X, titanic.y,
+                             cv=StratifiedKFold(4, shuffle=True, random_state=3))
+    np.testing.assert_allclose(ours.folds, theirs, atol=1e-6)
+
+
+def test_same_seed_same_scores_and_repeats(titanic):
+    a = evaluate("titanic-hgb", folds=3, repeats=2, seed=1)
+    b = evaluate("titanic-hgb", folds=3, repeats=2, seed=1)
+    assert a.folds == b.folds and len(a.folds) == 6 and a.oof_proba is None
+
+
+def test_keras_pipeline_is_reproducible(small_titanic):
+    X, y = small_titanic
+    pipe = make_pipeline("titanic-dnn", epochs=2)
+    a = evaluate(pipe, X, y, folds=2, seed=0)
+    b = evaluate(pipe, X, y, folds=2, seed=0)
+    assert a.scores == b.scores and a.epochs == [2, 2]
+
+
+def test_bad_arguments(titanic):
+    with pytest.raises(KagglekitError, match="folds"):
+        evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=1)
+    with pytest.raises(KagglekitError, match="binary"):
+        evaluate(make_pipeline("titanic-logreg"), titanic.X, np.zeros(len(titanic.X)))

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from kagglekit import load, make_pipeline, save
+from kagglekit.errors import KagglekitError
+from kagglekit.persistence import manifest_path, read_manifest
+
+
+@pytest.fixture(scope="module")
+def fitted_logreg(titanic):
+    return make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)
+
+
+def test_round_trip_with_manifest(tmp_path, titanic, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib", name="titanic-logreg", cv={"mean": 0.8})
+    manifest = read_manifest(path)
+    assert manifest["pipeline"] == "titanic-logreg" and manifest["cv"] == {"mean": 0.8}
+    loaded = load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(titanic.X_test),
+                                  fitted_logreg.predict_proba(titanic.X_test))
+
+
+def test_keras_pipeline_round_trip(tmp_path, small_titanic, titanic):
+    X, y = small_titanic
+    pipe = make_pipeline("titanic-dnn", epochs=2).fit(X, y)
+    path = save(pipe, tmp_path / "dnn.joblib", name="titanic-dnn")
+    np.testing.assert_allclose(load(path).predict_proba(titanic.X_test),
+                               pipe.predict_proba(titanic.X_test), rtol=1e-6)
+
+
+def test_never_overwrites_without_force(tmp_path, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib")
+    before = path.read_bytes()
+    with pytest.raises(KagglekitError, match="already exists.*--force"):
+        save(fitted_logreg, path)
+    assert path.read_bytes() == before
+    save(fitted_logreg, path, overwrite=True)
+
+
+def test_tampered_file_is_refused(tmp_path, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib")
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(KagglekitError, match="sha256 differs"):
+        load(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle at all", b"\x80\x04\x95"])
+def test_corrupt_file_without_manifest_gives_one_line_error(tmp_path, content):
+    path = tmp_path / "bad.joblib"
+    path.write_bytes(content)
+    with pytest.raises(KagglekitError, match="not a readable joblib model"):
+        load(path)
+
+
+def test_truncated_file_is_refused(tmp_path, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib")
+    data = path.read_bytes()
+    manifest_path(path).unlink()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(KagglekitError, match="not a readable joblib model"):
+        load(path)
+
+
+def test_wrong_suffix_and_missing_file(tmp_path, fitted_logreg):
+    with pytest.raises(KagglekitError, match=".joblib"):
+        save(fitted_logreg, tmp_path / "m.pkl")
+    with pytest.raises(KagglekitError, match="no such model"):
+        load(tmp_path / "none.joblib")
