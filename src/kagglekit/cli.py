@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="pipelines cross-validated beside it for the report")
     rn.add_argument("--folds", type=int, default=5)
     rn.add_argument("--seed", type=int, default=0)
+    rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="parameter of the main pipeline, e.g. --set epochs=20 (repeatable)")
     return parser
 
 
@@ -174,7 +176,7 @@ def cmd_run(args) -> None:
     from kagglekit.workflow import run
 
     result = run(args.pipeline, tuple(args.compare), folds=args.folds, seed=args.seed,
-                 data_dir=args.data_dir)
+                 data_dir=args.data_dir, params=_params(args.set))
     main = result.results[0]
     print(f"CV accuracy ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
     print(f"report:     {result.report_dir / 'report.md'}")

@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sklearn.base import clone
-
 from kagglekit.data import load_dataset
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import CVResult, evaluate
-from kagglekit.evaluation.report import write_report
 from kagglekit.evaluation.cv import seed_pipeline
+from kagglekit.evaluation.report import write_report
 from kagglekit.fileio import timestamp
 from kagglekit.persistence import save
 from kagglekit.pipelines import get_spec, make_pipeline
@@ -58,18 +56,21 @@ def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data
 
 
 def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int = 5,
-        seed: int = 0, data_dir=None, reports: str | Path = "reports",
-        models: str | Path = "models", submissions: str | Path = "submissions",
-        log=print) -> RunResult:
+        seed: int = 0, data_dir=None, params: dict | None = None,
+        reports: str | Path = "reports", models: str | Path = "models",
+        submissions: str | Path = "submissions", log=print) -> RunResult:
     """Cross-validate ``name`` (and the ``compare`` pipelines), write a report, fit ``name`` on
-    all training data, save it under ``models`` and write a submission under ``submissions``."""
+    all training data, save it under ``models`` and write a submission under ``submissions``.
+
+    ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`)."""
     spec = get_spec(name)
     dataset = load_dataset(spec.task.dataset, data_dir)
     results = []
     for candidate in (name, *[c for c in compare if c != name]):
         log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
-        result = evaluate(clone(make_pipeline(candidate)), dataset.X, dataset.y, folds=folds,
-                          seed=seed, name=candidate)
+        settings = (params or {}) if candidate == name else {}
+        result = evaluate(make_pipeline(candidate, **settings), dataset.X, dataset.y,
+                          folds=folds, seed=seed, name=candidate)
         log(f"  accuracy {result.mean:.4f} ± {result.std:.4f}  "
             f"roc_auc {result.scores['roc_auc']['mean']:.4f}  "
             f"fit {result.fit_seconds:.1f}s")
@@ -78,7 +79,7 @@ def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int 
     main = results[0]
     log(f"fitting {name} on all {len(dataset.X)} training rows ...")
     pipeline, model_path = train(name, Path(models) / f"{name}-{timestamp()}.joblib",
-                                 seed=seed, data_dir=data_dir, cv=main)
+                                 seed=seed, data_dir=data_dir, cv=main, params=params)
     sub = submission(pipeline, name, submissions, data_dir=data_dir, cv_score=main.mean,
                      model_path=model_path)
     return RunResult(results, report_dir, model_path, sub)

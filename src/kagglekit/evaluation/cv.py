@@ -110,7 +110,7 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         delayed(_fit_and_score)(clone(pipeline), X, y, train, test) for train, test in splits)
     oof = np.full(len(y), np.nan) if repeats == 1 else None
     scores = {m: [] for m in METRICS}
-    for (train, test), result in zip(splits, results, strict=True):
+    for (_train, test), result in zip(splits, results, strict=True):
         for m in METRICS:
             scores[m].append(result[m])
         if oof is not None:

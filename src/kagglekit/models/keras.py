@@ -39,9 +39,9 @@ with _quiet_native_stderr():
     import keras  # noqa: E402
     import tensorflow  # noqa: E402, F401
 import numpy as np  # noqa: E402
-from scipy import sparse  # noqa: E402
 from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
 from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
+from scipy import sparse  # noqa: E402
 from sklearn.exceptions import DataConversionWarning  # noqa: E402
 from sklearn.utils import ClassifierTags, RegressorTags  # noqa: E402
 

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kagglekit.errors import DataError
-from kagglekit.fileio import sha256_of, timestamp, unique_path, write_json_atomic
-from kagglekit.fileio import write_text_atomic
+from kagglekit.fileio import sha256_of, timestamp, unique_path, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
 

@@ -1,0 +1,101 @@
+"""The `kagglekit` command end to end on the bundled data (tiny epoch counts)."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from kagglekit.cli import main
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no real Kaggle credentials
+    for var in ("KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_API_TOKEN", "KAGGLE_CONFIG_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
+def _run(*argv):
+    return subprocess.run([sys.executable, "-m", "kagglekit.cli", *argv],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"]])
+def test_help_and_list_do_not_import_tensorflow_or_kaggle(argv):
+    code = ("import sys; from kagglekit.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras') if m in sys.modules]\n"
+            "print('IMPORTED', bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60).stdout
+    assert "IMPORTED []" in out
+
+
+def test_list_prints_one_line_per_pipeline(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("titanic-dnn ") and len(lines) >= 4
+
+
+def test_evaluate_json_is_one_line(capsys):
+    assert main(["evaluate", "titanic-logreg", "--folds", "3", "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    data = json.loads(out[0])
+    assert data["pipeline"] == "titanic-logreg" and len(data["folds"]) == 3
+
+
+def test_evaluate_text_and_report(workdir, capsys):
+    assert main(["evaluate", "titanic-logreg", "--folds", "3", "--report", "rep"]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy" in out and "roc_auc" in out and "log_loss" in out and "±" in out
+    assert (workdir / "rep" / "report.json").is_file()
+
+
+def test_user_errors_are_one_line_without_traceback():
+    for argv in (["evaluate", "titanic-nope"], ["train", "titanic-dnn", "--set", "model__x=1"],
+                 ["predict", "missing.joblib", "x.csv"], ["submit", "nothing.csv"]):
+        proc = _run(*argv)
+        assert proc.returncode == 2, argv
+        assert proc.stderr.startswith("kagglekit: error: ") and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_train_predict_submission_with_a_saved_model(workdir, capsys, titanic):
+    assert main(["train", "titanic-logreg", "--out", "models/lr.joblib"]) == 0
+    assert (workdir / "models" / "lr.manifest.json").is_file()
+    assert main(["train", "titanic-logreg", "--out", "models/lr.joblib"]) == 2  # no overwrite
+    assert main(["train", "titanic-logreg", "--out", "models/lr.joblib", "--force"]) == 0
+    titanic.X_test.head(7).to_csv("in.csv", index=False)
+    assert main(["predict", "models/lr.joblib", "in.csv", "--out", "pred.csv"]) == 0
+    pred = pd.read_csv("pred.csv")
+    assert list(pred.columns) == ["PassengerId", "Survived", "probability"] and len(pred) == 7
+    capsys.readouterr()
+    assert main(["submission", "models/lr.joblib", "--out", "subs"]) == 0
+    path = capsys.readouterr().out.strip().split("submission: ")[1]
+    sub = pd.read_csv(path)
+    assert sub.shape == (418, 2) and sub["PassengerId"].tolist() == titanic.X_test[
+        "PassengerId"].tolist()
+
+
+def test_run_end_to_end_then_submit_without_credentials(workdir, capsys):
+    code = main(["run", "--set", "epochs=2", "--compare", "titanic-logreg", "--folds", "3"])
+    assert code == 0
+    out = capsys.readouterr().out
+    for label in ("CV accuracy", "report:", "model:", "submission:"):
+        assert label in out
+    subs = list((workdir / "submissions").glob("*.csv"))
+    models = list((workdir / "models").glob("*.joblib"))
+    reports = list((workdir / "reports").glob("*/report.md"))
+    assert len(subs) == 1 and len(models) == 1 and len(reports) == 1
+    assert "titanic-logreg" in reports[0].read_text()
+    assert main(["submit"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    for way in ("kaggle.json", "KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_API_TOKEN"):
+        assert way in err
+    assert subs[0].exists()  # the CSV written before the upload attempt is kept
