@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_kaggle import FakeKaggle, SilentServer, port_in_use
+from tests.submissions.fake_kaggle import FakeKaggle, SilentServer, port_in_use
 
 from kagglekit.errors import CredentialsError, KagglekitError
 from kagglekit.submissions import kaggle_api

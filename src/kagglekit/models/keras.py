@@ -74,7 +74,7 @@ class _TrainingOptions:
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None")
-        if self._single_output and np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        if self._single_output and np.asarray(y).ndim == 2 and np.asarray(y).shape[1] == 1:
             warnings.warn("A column-vector y was passed when a 1d array was expected; "
                           "it is used as a 1d array", DataConversionWarning, stacklevel=2)
             y = np.ravel(y)
@@ -87,7 +87,7 @@ class _TrainingOptions:
             raise TypeError("Sparse data was passed, but dense data is required: use a dense "
                             "array (e.g. OneHotEncoder(sparse_output=False))")
         expected = getattr(self, "n_features_in_", None)
-        shape = np.shape(X) if X is not None else None
+        shape = getattr(X, "shape", None)
         if not reset and expected is not None and shape and len(shape) == 2 \
                 and shape[1] != expected:
             raise ValueError(f"X has {shape[1]} features, but {type(self).__name__} is "
@@ -151,6 +151,10 @@ class KerasRegressor(_TrainingOptions, _SciKerasRegressor):
     for the parameters). Multi-output targets (2-D ``y``) give one linear unit per output."""
 
     _single_output = False
+
+    def predict(self, X, **kwargs):
+        # Keras computes in float32; scikit-learn expects regressors to return float64.
+        return np.asarray(super().predict(X, **kwargs), dtype=np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
