@@ -98,7 +98,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         lines.append(f"| {r.pipeline} | " + " | ".join(f"{v:.4f}" for v in r.folds) + " |")
     epochs = [r for r in ranked if r.epochs]
     if epochs:
-        lines += ["", "Epochs trained per fold (early stopping): "
+        lines += ["", "Epochs trained per fold: "
                   + "; ".join(f"{r.pipeline}: {r.epochs}" for r in epochs)]
     data = report["data"]
     lines += ["", "## Data", "",
