@@ -99,3 +99,13 @@ def test_run_end_to_end_then_submit_without_credentials(workdir, capsys):
     for way in ("kaggle.json", "KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_API_TOKEN"):
         assert way in err
     assert subs[0].exists()  # the CSV written before the upload attempt is kept
+
+
+def test_set_values_are_python_literals_and_bad_ones_fail_in_one_line(capsys):
+    assert main(["evaluate", "titanic-dnn", "--folds", "2", "--set", "model__hidden=(8,)",
+                 "--set", "epochs=1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pipeline"] == "titanic-dnn"
+    assert main(["evaluate", "titanic-dnn", "--folds", "2", "--set", "model__hidden=big",
+                 "--set", "epochs=1"]) == 2
+    err = capsys.readouterr().err
+    assert "hidden must be a sequence" in err and err.count("\n") == 1

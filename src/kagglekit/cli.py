@@ -6,6 +6,7 @@ Errors a user can cause print one line (``kagglekit: error: ...``) and exit with
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from pathlib import Path
@@ -80,9 +81,9 @@ def _params(pairs: list[str]) -> dict:
         key, sep, text = pair.partition("=")
         if not sep or not key:
             raise KagglekitError(f"--set takes PARAM=VALUE, got {pair!r}")
-        try:
-            params[key] = json.loads(text.replace("(", "[").replace(")", "]"))
-        except ValueError:
+        try:  # Python literals: 20, 0.3, (64, 32), None, True; anything else is a string
+            params[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
             params[key] = text
         if isinstance(params[key], list):
             params[key] = tuple(params[key])
@@ -192,7 +193,14 @@ COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        COMMANDS[args.command](args)
+        try:
+            COMMANDS[args.command](args)
+        except (ValueError, TypeError) as exc:
+            if not getattr(args, "set", None):
+                raise
+            # Bad --set values surface as ValueError/TypeError deep inside fit.
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise KagglekitError(f"{message} (check the --set values)") from exc
     except KagglekitError as exc:
         print(f"kagglekit: error: {exc}", file=sys.stderr)
         return 2

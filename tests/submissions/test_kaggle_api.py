@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.submissions.fake_kaggle import FakeKaggle, SilentServer, port_in_use
 
 from kagglekit.errors import CredentialsError, KagglekitError
 from kagglekit.submissions import kaggle_api
+from tests.submissions.fake_kaggle import FakeKaggle, SilentServer, port_in_use
 
 CSV_BYTES = b"PassengerId,Survived\n892,0\n893,1\n"
 

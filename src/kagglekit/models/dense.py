@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 ACTIVATIONS = ("relu", "elu", "tanh", "sigmoid", "linear", "selu", "gelu")
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal",
                 "random_normal", "zeros", "ones")
@@ -80,6 +82,10 @@ def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (6
     if kernel_initializer not in INITIALIZERS:
         raise ValueError(f"kernel_initializer must be one of {INITIALIZERS}, "
                          f"got {kernel_initializer!r}")
+    if isinstance(hidden, str) or not all(isinstance(h, int | np.integer) and h > 0
+                                          for h in hidden):
+        raise ValueError(f"hidden must be a sequence of positive layer sizes such as (64, 32), "
+                         f"got {hidden!r}")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     units, out_activation, loss = output_spec(meta, compile_kwargs.get("loss"))
