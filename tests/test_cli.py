@@ -109,3 +109,54 @@ def test_set_values_are_python_literals_and_bad_ones_fail_in_one_line(capsys):
                  "--set", "epochs=1"]) == 2
     err = capsys.readouterr().err
     assert "hidden must be a sequence" in err and err.count("\n") == 1
+
+
+def test_data_dir_after_the_command_and_submit_uses_it(workdir, capsys, titanic):
+    folder = workdir / "dd" / "titanic"
+    folder.mkdir(parents=True)
+    titanic.X.assign(Survived=titanic.y).head(120).to_csv(folder / "train.csv", index=False)
+    titanic.X_test.head(20).to_csv(folder / "test.csv", index=False)
+    assert main(["submission", "titanic-logreg", "--data-dir", "dd", "--out", "s"]) == 0
+    path = capsys.readouterr().out.strip().split("submission: ")[1]
+    assert len(pd.read_csv(path)) == 20
+    # Validation before upload uses the same test ids; only the missing credentials stop it.
+    assert main(["submit", path, "--data-dir", "dd"]) == 2
+    assert "credentials" in capsys.readouterr().err
+
+
+def test_user_mistakes_are_caught_before_slow_work(workdir, capsys):
+    (workdir / "m.joblib").write_bytes(b"")
+    assert main(["train", "titanic-dnn", "--out", "m.joblib"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    (workdir / "rep").mkdir()
+    (workdir / "rep" / "x").write_text("")
+    assert main(["evaluate", "titanic-dnn", "--report", "rep"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["run", "--compare", "titanic-rff"]) == 2
+    assert "did you mean 'titanic-rf'" in capsys.readouterr().err
+    assert main(["evaluate", "titanic-logreg", "--set", "epochz=2"]) == 2
+    assert main(["evaluate", "titanic-dnn", "--folds", "2", "--set", "epochs=0"]) == 2
+    assert "epochs must be" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["evaluate", "titanic-logreg", "--jobs", "0"],
+                                  ["evaluate", "titanic-logreg", "--seed", "-1"]])
+def test_bad_numbers_are_argument_errors(argv):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+
+
+def test_predict_force_and_written_files_are_readable_by_others(workdir, titanic):
+    import os
+    import stat
+
+    assert main(["train", "titanic-logreg", "--out", "lr.joblib"]) == 0
+    titanic.X_test.head(3).to_csv("in.csv", index=False)
+    assert main(["predict", "lr.joblib", "in.csv", "--out", "p.csv"]) == 0
+    assert main(["predict", "lr.joblib", "in.csv", "--out", "p.csv"]) == 2
+    assert main(["predict", "lr.joblib", "in.csv", "--out", "p.csv", "--force"]) == 0
+    old = os.umask(0o022)
+    os.umask(old)
+    if old == 0o022:
+        assert stat.S_IMODE(os.stat("p.csv").st_mode) == 0o644

@@ -66,3 +66,15 @@ def test_wrong_suffix_and_missing_file(tmp_path, fitted_logreg):
         save(fitted_logreg, tmp_path / "m.pkl")
     with pytest.raises(KagglekitError, match="no such model"):
         load(tmp_path / "none.joblib")
+
+
+def test_non_model_pickle_and_bad_manifest(tmp_path):
+    import joblib
+
+    path = tmp_path / "d.joblib"
+    joblib.dump({"not": "a model"}, path)
+    with pytest.raises(KagglekitError, match="not a fitted model"):
+        load(path)
+    manifest_path(path).write_text("[1, 2]")
+    with pytest.raises(KagglekitError, match="not a kagglekit manifest"):
+        load(path)

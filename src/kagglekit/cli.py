@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import sys
 from pathlib import Path
 
+from kagglekit import __version__
 from kagglekit.errors import KagglekitError
 
 DEFAULT_PIPELINE = "titanic-dnn"
@@ -22,57 +24,79 @@ def _parser() -> argparse.ArgumentParser:
         prog="kagglekit",
         description="Cross-validate, train and submit Kaggle pipelines "
                     "(scikit-learn + Keras).")
-    parser.add_argument("--data-dir", help="folder laid out like <dir>/titanic/train.csv "
-                        "(default: $KAGGLEKIT_DATA_DIR, then the bundled Titanic data)")
+    data_help = ("folder laid out like <dir>/titanic/train.csv (default: $KAGGLEKIT_DATA_DIR, "
+                 "then the bundled Titanic data)")
+    parser.add_argument("--data-dir", help=data_help)
+    parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
+    # --data-dir may also follow the command (kagglekit download titanic --data-dir data/).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add = functools.partial(sub.add_parser, parents=[common])
 
-    sub.add_parser("list", help="list the registered pipelines")
+    add("list", help="list the registered pipelines")
 
-    ev = sub.add_parser("evaluate", help="stratified K-fold cross-validation of a pipeline")
+    ev = add("evaluate", help="stratified K-fold cross-validation of a pipeline")
     ev.add_argument("pipeline")
-    ev.add_argument("--folds", type=int, default=5)
-    ev.add_argument("--repeats", type=int, default=1)
-    ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument("--jobs", type=int, default=1, help="folds in parallel (processes)")
-    ev.add_argument("--report", metavar="DIR", help="write report.json / report.md there")
+    ev.add_argument("--folds", type=_count, default=5)
+    ev.add_argument("--repeats", type=_count, default=1)
+    ev.add_argument("--seed", type=_seed, default=0)
+    ev.add_argument("--jobs", type=_count, default=1, help="folds in parallel (processes)")
+    ev.add_argument("--report", metavar="DIR",
+                    help="new or empty folder for report.json / report.md / OOF predictions")
     ev.add_argument("--json", action="store_true", help="print exactly one JSON line")
     ev.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="pipeline parameter, e.g. --set epochs=20 (repeatable)")
 
-    tr = sub.add_parser("train", help="fit a pipeline on all training data and save it")
+    tr = add("train", help="fit a pipeline on all training data and save it")
     tr.add_argument("pipeline")
     tr.add_argument("--out", metavar="PATH", help="model file (default models/NAME-TIME.joblib)")
-    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--seed", type=_seed, default=0)
     tr.add_argument("--force", action="store_true", help="replace an existing --out file")
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
 
-    pr = sub.add_parser("predict", help="predict a CSV with a saved model")
+    pr = add("predict", help="predict a CSV with a saved model")
     pr.add_argument("model")
     pr.add_argument("input")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
+    pr.add_argument("--force", action="store_true", help="replace an existing --out file")
 
-    sm = sub.add_parser("submission", help="write a validated Kaggle submission CSV")
+    sm = add("submission", help="write a validated Kaggle submission CSV")
     sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
     sm.add_argument("--out", metavar="DIR", default="submissions")
-    sm.add_argument("--seed", type=int, default=0)
+    sm.add_argument("--seed", type=_seed, default=0)
 
-    su = sub.add_parser("submit", help="upload a submission CSV to Kaggle")
+    su = add("submit", help="upload a submission CSV to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
     su.add_argument("--competition", default="titanic")
     su.add_argument("--message", default="kagglekit submission")
 
-    dl = sub.add_parser("download", help="download a competition's data with the Kaggle API")
+    dl = add("download", help="download a competition's data with the Kaggle API")
     dl.add_argument("competition", nargs="?", default="titanic")
 
-    rn = sub.add_parser("run", help="the main job: CV + report + train + save + submission")
+    rn = add("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
     rn.add_argument("--compare", nargs="*", default=list(BASELINES), metavar="PIPELINE",
                     help="pipelines cross-validated beside it for the report")
-    rn.add_argument("--folds", type=int, default=5)
-    rn.add_argument("--seed", type=int, default=0)
+    rn.add_argument("--folds", type=_count, default=5)
+    rn.add_argument("--seed", type=_seed, default=0)
     rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="parameter of the main pipeline, e.g. --set epochs=20 (repeatable)")
     return parser
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1, got {value}")
+    return value
 
 
 def _params(pairs: list[str]) -> dict:
@@ -102,12 +126,14 @@ def cmd_list(args) -> None:
 def cmd_evaluate(args) -> None:
     from kagglekit.data import load_dataset
     from kagglekit.evaluation import evaluate
-    from kagglekit.evaluation.report import write_report
+    from kagglekit.evaluation.report import check_report_folder, write_report
     from kagglekit.pipelines import get_spec, make_pipeline
 
     spec = get_spec(args.pipeline)
     dataset = load_dataset(spec.task.dataset, args.data_dir)
     pipeline = make_pipeline(args.pipeline, **_params(args.set))
+    if args.report:
+        check_report_folder(args.report)
     result = evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
                       seed=args.seed, n_jobs=args.jobs, name=args.pipeline)
     report = write_report([result], dataset, args.report) if args.report else None
@@ -142,7 +168,7 @@ def cmd_predict(args) -> None:
     if args.out:
         from kagglekit.fileio import write_text_atomic
 
-        write_text_atomic(args.out, frame.to_csv(index=False))
+        write_text_atomic(args.out, frame.to_csv(index=False), overwrite=args.force)
         print(f"predictions: {args.out} ({len(frame)} rows)")
     else:
         sys.stdout.write(frame.to_csv(index=False))
@@ -159,7 +185,8 @@ def cmd_submission(args) -> None:
 def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
-    result = submit(args.file, competition=args.competition, message=args.message)
+    result = submit(args.file, competition=args.competition, message=args.message,
+                    data_dir=args.data_dir)
     print(f"submitted {result['file']} to {result['competition']}: {result.get('status', 'ok')}")
 
 
@@ -200,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             # Bad --set values surface as ValueError/TypeError deep inside fit.
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise KagglekitError(f"{message} (check the --set values)") from exc
+            raise KagglekitError(f"{message} (check the arguments and --set values)") from exc
     except KagglekitError as exc:
         print(f"kagglekit: error: {exc}", file=sys.stderr)
         return 2

@@ -37,15 +37,16 @@ def atomic_write(
     ``overwrite`` is false an existing ``path`` is an error, so nothing is replaced silently.
     A failing ``write`` leaves no partial file behind.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise KagglekitError(
-            f"{path} already exists; choose another path or pass --force to replace it"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    path = check_writable(path, overwrite=overwrite)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KagglekitError(f"cannot write {path}: {exc.strerror or exc}; choose another "
+                             "path") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
     try:
         write(tmp)
         if overwrite:
@@ -64,6 +65,24 @@ def atomic_write(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def check_writable(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Refuse early a target that exists (unless ``overwrite``) or is a folder."""
+    path = Path(path)
+    if path.is_dir():
+        raise KagglekitError(f"{path} is a folder; give a file path")
+    if path.exists() and not overwrite:
+        raise KagglekitError(
+            f"{path} already exists; choose another path or pass --force to replace it"
+        )
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | os.PathLike, text: str, *, overwrite: bool = False) -> Path:

@@ -16,6 +16,15 @@ from kagglekit.fileio import atomic_write, sha256_of, timestamp, write_json_atom
 from kagglekit.versions import package_versions
 
 
+def check_model_path(path: str | Path) -> Path:
+    """A model file name must end in .joblib (its manifest sits beside it)."""
+    path = Path(path)
+    if path.suffix != ".joblib":
+        raise KagglekitError(f"{path}: model files end in .joblib; choose a name like "
+                             f"{path.with_suffix('.joblib').name}")
+    return path
+
+
 def manifest_path(path: str | Path) -> Path:
     """``models/x.joblib`` -> ``models/x.manifest.json``."""
     path = Path(path)
@@ -42,10 +51,7 @@ def save(pipeline, path: str | Path, *, name: str | None = None, cv: dict | None
     -------
     pathlib.Path
     """
-    path = Path(path)
-    if path.suffix != ".joblib":
-        raise KagglekitError(f"{path}: model files end in .joblib; choose a name like "
-                             f"{path.with_suffix('.joblib').name}")
+    path = check_model_path(path)
     if manifest_path(path).exists() and not overwrite and not path.exists():
         raise KagglekitError(f"{manifest_path(path)} exists without its model; remove it or "
                              "choose another path")
@@ -70,10 +76,14 @@ def read_manifest(path: str | Path) -> dict | None:
     if not target.is_file():
         return None
     try:
-        return json.loads(target.read_text(encoding="utf-8"))
+        manifest = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise KagglekitError(f"{target}: unreadable manifest ({exc}); "
                              "restore it or re-save the model") from exc
+    if not isinstance(manifest, dict):
+        raise KagglekitError(f"{target}: not a kagglekit manifest (expected a JSON object); "
+                             "restore it or re-save the model")
+    return manifest
 
 
 def load(path: str | Path):
@@ -93,7 +103,11 @@ def load(path: str | Path):
         raise KagglekitError(f"{path}: sha256 differs from {manifest_path(path).name}; the "
                              "file was changed or corrupted after saving, so it is not loaded")
     try:
-        return joblib.load(path)
+        model = joblib.load(path)
     except Exception as exc:  # a damaged pickle can fail in many ways; all mean "unreadable"
         raise KagglekitError(f"{path}: not a readable joblib model file ({type(exc).__name__});"
                              " re-save it with `kagglekit train`") from exc
+    if not hasattr(model, "predict"):
+        raise KagglekitError(f"{path}: holds a {type(model).__name__}, not a fitted model; "
+                             "save a pipeline with `kagglekit train`")
+    return model

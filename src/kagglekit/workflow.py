@@ -33,11 +33,16 @@ class RunResult:
 def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=None,
           cv: CVResult | None = None, force: bool = False, params: dict | None = None):
     """Fit a registered pipeline on all training data and save it; returns (pipeline, path)."""
+    from kagglekit.fileio import check_writable
+    from kagglekit.persistence import check_model_path
+
     spec = get_spec(name)
+    out = Path(out) if out else Path("models") / f"{name}-{timestamp()}.joblib"
+    check_model_path(out)
+    check_writable(out, overwrite=force)
     dataset = load_dataset(spec.task.dataset, data_dir)
     pipeline = seed_pipeline(make_pipeline(name, **(params or {})), seed)
     pipeline.fit(dataset.X, dataset.y)
-    out = Path(out) if out else Path("models") / f"{name}-{timestamp()}.joblib"
     summary = cv.to_dict() if cv else None
     path = save(pipeline, out, name=name, cv=summary, overwrite=force,
                 extra={"seed": seed, "dataset": dataset.source,
@@ -46,9 +51,10 @@ def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=N
 
 
 def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data_dir=None,
-               cv_score: float | None = None, model_path: Path | None = None) -> Path:
+               cv_score: float | None = None, model_path: Path | None = None,
+               dataset_name: str | None = None) -> Path:
     """Predict the competition's test set with a fitted pipeline and write the submission."""
-    dataset = load_dataset(get_spec(name).task.dataset, data_dir)
+    dataset = load_dataset(dataset_name or get_spec(name).task.dataset, data_dir)
     predictions = pipeline.predict(dataset.X_test)
     extra = {"model": str(model_path)} if model_path else None
     return write_submission(predictions, dataset.X_test["PassengerId"].astype("int64"), out_dir,
@@ -64,6 +70,9 @@ def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int 
 
     ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`)."""
     spec = get_spec(name)
+    for other in compare:
+        get_spec(other)
+    make_pipeline(name, **(params or {}))  # a bad setting fails now, not after the CV
     dataset = load_dataset(spec.task.dataset, data_dir)
     results = []
     for candidate in (name, *[c for c in compare if c != name]):
@@ -141,8 +150,10 @@ def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int 
         manifest = read_manifest(path) or {}
         name = manifest.get("pipeline") or path.stem
         cv = (manifest.get("cv") or {}).get("mean")
+        # A model without a manifest (or from outside the registry) is taken as a Titanic one.
+        _, task = _task_of_model(path)
         return submission(pipeline, name, out_dir, data_dir=data_dir, cv_score=cv,
-                          model_path=path)
+                          model_path=path, dataset_name=task.dataset if task else "titanic")
     spec = get_spec(pipeline_or_model)
     dataset = load_dataset(spec.task.dataset, data_dir)
     pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)

@@ -92,3 +92,14 @@ def test_bom_is_accepted(tmp_path, titanic):
     path = tmp_path / "test.csv"
     path.write_bytes(b"\xef\xbb\xbf" + titanic.X_test.head(5).to_csv(index=False).encode())
     assert list(read_csv(path, TITANIC_SCHEMA, training=False).columns)[0] == "PassengerId"
+
+
+def test_one_class_target_and_missing_ids(tmp_path, train_frame, titanic):
+    path = tmp_path / "train.csv"
+    train_frame.assign(Survived=0).to_csv(path, index=False)
+    with pytest.raises(DataError, match="one class"):
+        read_csv(path, TITANIC_SCHEMA, training=True)
+    test = tmp_path / "test.csv"
+    titanic.X_test.head(3).assign(PassengerId=[1, None, 3]).to_csv(test, index=False)
+    with pytest.raises(DataError, match="PassengerId has empty cells"):
+        read_csv(test, TITANIC_SCHEMA, training=False)

@@ -21,5 +21,5 @@ def test_report_folder_contents(tmp_path, titanic):
     assert "| titanic-logreg |" in md and "Accuracy per fold" in md
     oof = pd.read_csv(folder / "oof_predictions.csv")
     assert list(oof.columns) == ["PassengerId", "y", "titanic-logreg", "titanic-hgb"]
-    with pytest.raises(KagglekitError, match="already holds a report"):
+    with pytest.raises(KagglekitError, match="not empty"):
         write_report(results, titanic, folder)

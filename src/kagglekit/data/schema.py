@@ -63,6 +63,12 @@ class Schema:
         frame = frame.copy()
         for column in self.numeric + ((self.target,) if training and self.target else ()):
             frame[column] = _to_numeric(frame[column], column, source)
+        if self.id_column:
+            ids = _to_numeric(frame[self.id_column], self.id_column, source)
+            if ids.isna().any():
+                raise DataError(f"{source}: column {self.id_column} has empty cells; every row "
+                                "needs an id")
+            frame[self.id_column] = ids
         for column in self.text:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), np.nan)
         if training and self.target:
@@ -77,8 +83,12 @@ class Schema:
         if self.target_values:
             bad = sorted(set(target.unique()) - set(self.target_values))
             if bad:
-                raise DataError(f"{source}: column {self.target} has values {bad[:5]}; "
+                shown = ", ".join(f"{v:g}" if isinstance(v, float) else repr(v) for v in bad[:5])
+                raise DataError(f"{source}: column {self.target} has values {shown}; "
                                 f"expected only {list(self.target_values)}")
+            if target.nunique() < 2:
+                raise DataError(f"{source}: column {self.target} holds one class only; "
+                                "training needs examples of every class")
 
 
 def _to_numeric(values: pd.Series, column: str, source: str) -> pd.Series:

@@ -36,12 +36,23 @@ def environment(seed: int) -> dict:
             "platform": platform.platform()}
 
 
+def check_report_folder(folder: str | Path) -> Path:
+    """Refuse, before any work, a report folder that is a file or already has files in it."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise KagglekitError(f"{folder} is a file; give a new or empty folder for the report")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise KagglekitError(f"{folder} is not empty; give a new or empty folder for the report")
+    return folder
+
+
 def write_report(results: list[CVResult], dataset, folder: str | Path) -> Path:
     """Write the report folder for a set of CV results on one dataset; returns the folder."""
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise KagglekitError(f"{folder} already holds a report; choose another --report folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_report_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KagglekitError(f"cannot create report folder {folder}: {exc.strerror}") from exc
     ranked = sorted(results, key=lambda r: r.mean, reverse=True)
     report = {
         "leaderboard": [_row(r) for r in ranked],

@@ -74,6 +74,7 @@ class _TrainingOptions:
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None")
+        self._check_training_params()
         if self._single_output and np.asarray(y).ndim == 2 and np.asarray(y).shape[1] == 1:
             warnings.warn("A column-vector y was passed when a 1d array was expected; "
                           "it is used as a 1d array", DataConversionWarning, stacklevel=2)
@@ -81,6 +82,16 @@ class _TrainingOptions:
         super().fit(X, y, sample_weight=sample_weight, **kwargs)
         self._record_epochs()
         return self
+
+    def _check_training_params(self):
+        epochs = getattr(self, "fit__epochs", self.epochs)
+        if not isinstance(epochs, int | np.integer) or epochs < 1:
+            raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+        if self.batch_size is not None and (
+                not isinstance(self.batch_size, int | np.integer) or self.batch_size < 1):
+            raise ValueError(f"batch_size must be a whole number >= 1, got {self.batch_size!r}")
+        if not 0.0 <= self.validation_split < 1.0:
+            raise ValueError(f"validation_split must be in [0, 1), got {self.validation_split!r}")
 
     def _validate_data(self, X=None, y=None, reset=False, **kwargs):
         if X is not None and sparse.issparse(X):

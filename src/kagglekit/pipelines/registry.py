@@ -60,7 +60,7 @@ def get_spec(name: str) -> PipelineSpec:
     """The registry entry for ``name``; an unknown name says which names exist."""
     _load_builtin()
     if name not in _REGISTRY:
-        close = difflib.get_close_matches(name, _REGISTRY, n=1)
+        close = difflib.get_close_matches(name.lower(), _REGISTRY, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise KagglekitError(f"unknown pipeline {name!r}; {hint}"
                              f"run `kagglekit list` to see all ({', '.join(_REGISTRY)})")
