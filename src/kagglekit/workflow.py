@@ -5,18 +5,21 @@ Every step is a library function the CLI and scripts can call on their own too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from kagglekit.data import load_dataset
+import pandas as pd
+
+from kagglekit.data import Dataset, load_dataset
+from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv, read_plain_csv
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import CVResult, evaluate
 from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
-from kagglekit.fileio import timestamp
-from kagglekit.persistence import save
+from kagglekit.fileio import check_writable, timestamp
+from kagglekit.persistence import check_model_path, load, read_manifest, save
 from kagglekit.pipelines import get_spec, make_pipeline
-from kagglekit.submissions.export import write_submission
+from kagglekit.submissions.export import latest_submission, validate_submission, write_submission
 
 
 @dataclass
@@ -27,20 +30,19 @@ class RunResult:
     report_dir: Path
     model_path: Path | None = None
     submission_path: Path | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=None,
-          cv: CVResult | None = None, force: bool = False, params: dict | None = None):
-    """Fit a registered pipeline on all training data and save it; returns (pipeline, path)."""
-    from kagglekit.fileio import check_writable
-    from kagglekit.persistence import check_model_path
+          cv: CVResult | None = None, force: bool = False, params: dict | None = None,
+          dataset: Dataset | None = None):
+    """Fit a registered pipeline on all training data and save it; returns (pipeline, path).
 
+    ``dataset`` skips reading the data again when the caller already has it."""
     spec = get_spec(name)
     out = Path(out) if out else Path("models") / f"{name}-{timestamp()}.joblib"
     check_model_path(out)
     check_writable(out, overwrite=force)
-    dataset = load_dataset(spec.task.dataset, data_dir)
+    dataset = dataset or load_dataset(spec.task.dataset, data_dir)
     pipeline = seed_pipeline(make_pipeline(name, **(params or {})), seed)
     pipeline.fit(dataset.X, dataset.y)
     summary = cv.to_dict() if cv else None
@@ -52,9 +54,9 @@ def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=N
 
 def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data_dir=None,
                cv_score: float | None = None, model_path: Path | None = None,
-               dataset_name: str | None = None) -> Path:
+               dataset: Dataset | None = None) -> Path:
     """Predict the competition's test set with a fitted pipeline and write the submission."""
-    dataset = load_dataset(dataset_name or get_spec(name).task.dataset, data_dir)
+    dataset = dataset or load_dataset(get_spec(name).task.dataset, data_dir)
     predictions = pipeline.predict(dataset.X_test)
     extra = {"model": str(model_path)} if model_path else None
     return write_submission(predictions, dataset.X_test["PassengerId"].astype("int64"), out_dir,
@@ -72,14 +74,14 @@ def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int 
     spec = get_spec(name)
     for other in compare:
         get_spec(other)
-    make_pipeline(name, **(params or {}))  # a bad setting fails now, not after the CV
+    main_pipeline = make_pipeline(name, **(params or {}))  # bad settings fail before the CV
     dataset = load_dataset(spec.task.dataset, data_dir)
     results = []
     for candidate in (name, *[c for c in compare if c != name]):
         log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
-        settings = (params or {}) if candidate == name else {}
-        result = evaluate(make_pipeline(candidate, **settings), dataset.X, dataset.y,
-                          folds=folds, seed=seed, name=candidate)
+        pipeline = main_pipeline if candidate == name else make_pipeline(candidate)
+        result = evaluate(pipeline, dataset.X, dataset.y, folds=folds, seed=seed,
+                          name=candidate)
         log(f"  accuracy {result.mean:.4f} ± {result.std:.4f}  "
             f"roc_auc {result.scores['roc_auc']['mean']:.4f}  "
             f"fit {result.fit_seconds:.1f}s")
@@ -88,38 +90,29 @@ def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int 
     main = results[0]
     log(f"fitting {name} on all {len(dataset.X)} training rows ...")
     pipeline, model_path = train(name, Path(models) / f"{name}-{timestamp()}.joblib",
-                                 seed=seed, data_dir=data_dir, cv=main, params=params)
-    sub = submission(pipeline, name, submissions, data_dir=data_dir, cv_score=main.mean,
-                     model_path=model_path)
+                                 seed=seed, cv=main, params=params, dataset=dataset)
+    sub = submission(pipeline, name, submissions, cv_score=main.mean, model_path=model_path,
+                     dataset=dataset)
     return RunResult(results, report_dir, model_path, sub)
 
 
-def _task_of_model(model_path) -> tuple[str | None, object]:
-    """(registry name, Task) recorded in a saved model's manifest, or (None, None)."""
-    from kagglekit.persistence import read_manifest
-
-    manifest = read_manifest(model_path) or {}
-    name = manifest.get("pipeline")
+def _task_of_model(manifest: dict | None):
+    """The registry Task named by a saved model's manifest, or None."""
+    name = (manifest or {}).get("pipeline")
     if not name:
-        return None, None
+        return None
     try:
-        return name, get_spec(name).task
+        return get_spec(name).task
     except KagglekitError:
-        return name, None
+        return None
 
 
 def predict_csv(pipeline, model_path, csv_path):
     """Predictions for a CSV: id column (when known), predicted label and its probability."""
-    import pandas as pd
-
-    from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv
-
-    _, task = _task_of_model(model_path)
+    task = _task_of_model(read_manifest(model_path))
     if task is not None and task.dataset == "titanic":
         frame = read_csv(csv_path, TITANIC_SCHEMA, training=False)
     else:
-        from kagglekit.data.loaders import read_plain_csv
-
         frame = read_plain_csv(csv_path)
     try:
         labels = pipeline.predict(frame)
@@ -142,8 +135,6 @@ def predict_csv(pipeline, model_path, csv_path):
 def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
                     data_dir=None) -> Path:
     """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now."""
-    from kagglekit.persistence import load, read_manifest
-
     path = Path(pipeline_or_model)
     if path.suffix == ".joblib" or path.is_file():
         pipeline = load(path)
@@ -151,22 +142,20 @@ def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int 
         name = manifest.get("pipeline") or path.stem
         cv = (manifest.get("cv") or {}).get("mean")
         # A model without a manifest (or from outside the registry) is taken as a Titanic one.
-        _, task = _task_of_model(path)
-        return submission(pipeline, name, out_dir, data_dir=data_dir, cv_score=cv,
-                          model_path=path, dataset_name=task.dataset if task else "titanic")
+        task = _task_of_model(manifest)
+        dataset = load_dataset(task.dataset if task else "titanic", data_dir)
+        return submission(pipeline, name, out_dir, cv_score=cv, model_path=path,
+                          dataset=dataset)
     spec = get_spec(pipeline_or_model)
     dataset = load_dataset(spec.task.dataset, data_dir)
     pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)
-    return submission(pipeline, spec.name, out_dir, data_dir=data_dir)
+    return submission(pipeline, spec.name, out_dir, dataset=dataset)
 
 
 def submit(file=None, *, competition: str = "titanic", message: str = "kagglekit submission",
            folder: str | Path = "submissions", data_dir=None) -> dict:
     """Validate a submission CSV locally, then upload it with the Kaggle API."""
-    import pandas as pd
-
-    from kagglekit.submissions.export import latest_submission, validate_submission
-    from kagglekit.submissions.kaggle_api import submit as upload
+    from kagglekit.submissions.kaggle_api import submit as upload  # imports kaggle lazily
 
     path = Path(file) if file else latest_submission(folder)
     if not path.is_file():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ class Schema:
     text: tuple[str, ...] = ()
     target: str | None = None
     id_column: str | None = None
-    target_values: tuple = field(default=())
+    target_values: tuple = ()
 
     @property
     def features(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
@@ -104,8 +105,6 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     splitter = (StratifiedKFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
                 RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
     splits = list(splitter.split(X, y))
-    from joblib import Parallel, delayed
-
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fit_and_score)(clone(pipeline), X, y, train, test) for train, test in splits)
     oof = np.full(len(y), np.nan) if repeats == 1 else None
