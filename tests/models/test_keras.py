@@ -160,3 +160,24 @@ def test_dense_layer_parameter_count():
     meta = {"target_type_": "multiclass", "n_classes_": 10, "n_features_in_": 100}
     model = build_dense_net(meta, {"optimizer": keras.optimizers.Adam()}, hidden=())
     assert model.count_params() == 1010  # 100 inputs x 10 units + 10 biases
+
+
+@pytest.mark.parametrize("make", [_clf, lambda: KerasRegressor(build_dense_net, epochs=3,
+                                                                random_state=0)])
+def test_small_batches_take_the_fast_path_with_the_same_predictions(make, data, monkeypatch):
+    from kagglekit.models import keras as layer
+
+    X, y = data
+    est = make()
+    est.fit(X, y if is_classifier(est) else y.astype("float32"))
+    predict = est.predict_proba if is_classifier(est) else est.predict
+    original, calls = type(est.model_).predict_on_batch, []
+    monkeypatch.setattr(type(est.model_), "predict_on_batch",
+                        lambda self, x: calls.append(len(x)) or original(self, x))
+    fast = predict(X[:5])
+    assert calls == [5]
+    monkeypatch.setattr(layer, "FAST_PATH_MAX_ROWS", 2)  # 5 rows now go through Model.predict
+    slow = predict(X[:5])
+    assert calls == [5]
+    np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
+    assert fast.shape == slow.shape
