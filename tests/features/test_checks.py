@@ -8,6 +8,7 @@ from kagglekit.features import (
     FrequencyEncoder,
     GroupMedianImputer,
     GroupTargetRate,
+    InputSchema,
     NameFeatures,
 )
 
@@ -31,7 +32,7 @@ def expected_failures(estimator):
 
 @parametrize_with_checks(
     [FamilySize(), FrequencyEncoder(), GroupMedianImputer(), GroupTargetRate(),
-     NameFeatures(), CabinDeck()],
+     NameFeatures(), CabinDeck(), InputSchema()],
     expected_failed_checks=expected_failures,
 )
 def test_sklearn_compatible(estimator, check):

@@ -21,7 +21,7 @@ def test_registry_lists_titanic_pipelines_with_descriptions():
 def test_factories_return_unfitted_cloneable_classifier_pipelines(name):
     pipe = make_pipeline(name)
     assert isinstance(pipe, Pipeline) and is_classifier(pipe)
-    assert [s for s, _ in pipe.steps] == ["features", "model"]
+    assert [s for s, _ in pipe.steps] == ["input", "features", "model"]
     clone(pipe)
     assert not hasattr(pipe.steps[-1][1], "classes_")
 

@@ -6,6 +6,7 @@ from kagglekit.features.groups import (
     GroupMedianImputer,
     GroupTargetRate,
 )
+from kagglekit.features.inputs import InputSchema
 from kagglekit.features.titanic import CabinDeck, NameFeatures, titanic_features
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "FrequencyEncoder",
     "GroupMedianImputer",
     "GroupTargetRate",
+    "InputSchema",
     "NameFeatures",
     "titanic_features",
 ]

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from sklearn.pipeline import Pipeline
 
+from kagglekit.features.inputs import InputSchema
 from kagglekit.features.titanic import titanic_features
 from kagglekit.models import baselines
 from kagglekit.pipelines.registry import Task, register
 
 TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", kind="binary")
+
+
+def _titanic(model) -> Pipeline:
+    """Input checks, the Titanic feature chain, then ``model``."""
+    return Pipeline([("input", InputSchema()), ("features", titanic_features()),
+                     ("model", model)])
 
 
 @register("titanic-dnn", "Titanic: engineered features + dense net 64-32 with dropout 0.4 "
@@ -32,21 +39,19 @@ def titanic_dnn() -> Pipeline:
         batch_size=32,
         random_state=0,
     )
-    return Pipeline([("features", titanic_features()), ("model", net)])
+    return _titanic(net)
 
 
 @register("titanic-logreg", "Titanic: engineered features + logistic regression", TITANIC)
 def titanic_logreg() -> Pipeline:
-    return Pipeline([("features", titanic_features()),
-                     ("model", baselines.logistic_regression(C=0.3))])
+    return _titanic(baselines.logistic_regression(C=0.3))
 
 
 @register("titanic-rf", "Titanic: engineered features + random forest (500 trees)", TITANIC)
 def titanic_rf() -> Pipeline:
-    return Pipeline([("features", titanic_features()), ("model", baselines.random_forest())])
+    return _titanic(baselines.random_forest())
 
 
 @register("titanic-hgb", "Titanic: engineered features + histogram gradient boosting", TITANIC)
 def titanic_hgb() -> Pipeline:
-    return Pipeline([("features", titanic_features()),
-                     ("model", baselines.gradient_boosting())])
+    return _titanic(baselines.gradient_boosting())

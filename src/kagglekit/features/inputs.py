@@ -1,0 +1,146 @@
+"""The first step of every tabular pipeline: check and tidy the raw input columns.
+
+A saved pipeline is called from scripts and services with whatever frame they have. This step
+makes the common mistakes either harmless or a one-line :class:`~kagglekit.errors.DataError`
+before any feature code runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from kagglekit.errors import DataError
+
+
+class InputSchema(TransformerMixin, BaseEstimator):
+    """Check the input columns against those seen in ``fit`` and tidy their values.
+
+    On a DataFrame, ``transform``:
+
+    - refuses missing columns and an empty frame with a :class:`~kagglekit.errors.DataError`
+      naming them;
+    - drops extra columns and restores the training order of the others;
+    - reads numeric columns as numbers (``"22"`` becomes 22.0; text that is not a number is
+      an error naming the column), treats ``inf`` as missing, and bounds values far outside
+      the training range (to ``[min - span, max + span]``, ``span = max - min``), so a huge
+      number cannot overflow a network's float32 arithmetic;
+    - turns non-numeric columns into text (or NaN when missing), so unseen values reach the encoders
+      as unseen categories rather than as mixed types.
+
+    Arrays without column names are checked for their column count only, then tidied the same
+    way by position.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit`` (DataFrame input only).
+    numeric_ : ndarray of bool
+        Whether each input column was numeric in ``fit``.
+    low_, high_ : ndarray of float
+        Bounds for each numeric column (NaN for other columns and all-missing ones).
+    """
+
+    def fit(self, X, y=None):
+        frame = self._frame(validate_data(self, X, dtype=None, ensure_all_finite="allow-nan",
+                                          skip_check_array=isinstance(X, pd.DataFrame)))
+        self.numeric_ = np.array([pd.api.types.is_numeric_dtype(frame[c])
+                                  and not pd.api.types.is_bool_dtype(frame[c])
+                                  for c in frame.columns])
+        low = np.full(frame.shape[1], np.nan)
+        high = np.full(frame.shape[1], np.nan)
+        for j in np.flatnonzero(self.numeric_):
+            values = frame.iloc[:, j].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            if len(values):
+                span = values.max() - values.min()
+                low[j], high[j] = values.min() - span, values.max() + span
+        self.low_, self.high_ = low, high
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "numeric_")
+        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            frame = self._select(X)
+        else:
+            frame = self._frame(validate_data(self, X, dtype=None, reset=False,
+                                              ensure_all_finite="allow-nan"))
+        if len(frame) == 0:
+            raise DataError("no rows to predict: give at least one row")
+        out = {}
+        for j, column in enumerate(frame.columns):
+            values = frame[column]
+            if self.numeric_[j]:
+                out[column] = self._numeric(values, j)
+            else:
+                out[column] = self._text(values)
+        result = pd.DataFrame(out, index=frame.index)
+        return result if isinstance(X, pd.DataFrame) else result.to_numpy()
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "numeric_")
+        if hasattr(self, "feature_names_in_"):
+            return np.asarray(self.feature_names_in_, dtype=object)
+        return np.array([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    def _frame(self, X) -> pd.DataFrame:
+        if isinstance(X, pd.DataFrame):
+            return X
+        return pd.DataFrame(np.asarray(X), columns=[f"x{i}" for i in range(X.shape[1])])
+
+    def _select(self, X: pd.DataFrame) -> pd.DataFrame:
+        names = list(self.feature_names_in_)
+        present = set(map(str, X.columns))
+        missing = [c for c in names if c not in present]
+        if missing:
+            raise DataError(f"missing column(s) {missing}: give every column the model was "
+                            f"trained on ({', '.join(names)})")
+        if list(X.columns) == names:
+            return X
+        X = X.loc[:, ~X.columns.duplicated()]
+        return X.set_axis(list(map(str, X.columns)), axis=1)[names]
+
+    def _numeric(self, values: pd.Series, j: int) -> np.ndarray:
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            numbers = pd.to_numeric(values.map(_as_number_text), errors="coerce")
+            bad = values[numbers.isna() & values.notna() & (values.map(_as_number_text) != "")]
+            if len(bad):
+                raise DataError(f"column {values.name}: {bad.iloc[0]!r} is not a number; "
+                                "give numbers (or leave the cell empty)")
+            numbers = numbers.to_numpy(dtype=float)
+        numbers = np.where(np.isfinite(numbers), numbers, np.nan)
+        if not np.isnan(self.low_[j]):
+            numbers = np.clip(numbers, self.low_[j], self.high_[j])
+        return numbers
+
+    @staticmethod
+    def _text(values: pd.Series) -> np.ndarray:
+        return np.array([np.nan if _missing(v) else v if isinstance(v, str) else str(v)
+                         for v in values], dtype=object)
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and other containers are values, not missing
+        return False
+
+
+def _as_number_text(value) -> str:
+    """A cell as text for number parsing ("" when missing; bools are not numbers)."""
+    if _missing(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "not-a-number"
+    return str(value).strip()
