@@ -1,9 +1,20 @@
+import json
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.ensemble import VotingClassifier
+from sklearn.linear_model import LogisticRegression
 
 from kagglekit import load, make_pipeline, save
 from kagglekit.errors import KagglekitError
-from kagglekit.persistence import manifest_path, read_manifest
+from kagglekit.persistence import (
+    VersionMismatchWarning,
+    data_fingerprint,
+    manifest_path,
+    read_manifest,
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +31,45 @@ def test_round_trip_with_manifest(tmp_path, titanic, fitted_logreg):
                                   fitted_logreg.predict_proba(titanic.X_test))
 
 
-def test_keras_pipeline_round_trip(tmp_path, small_titanic, titanic):
+def test_manifest_records_data_schema_params_and_versions(tmp_path, titanic, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib", name="titanic-logreg",
+                training_data=(titanic.X, titanic.y))
+    manifest = read_manifest(path)
+    data = manifest["training_data"]
+    assert (data["rows"], data["columns"]) == (891, 11) and len(data["sha256"]) == 64
+    assert data == data_fingerprint(titanic.X, titanic.y)
+    assert data != data_fingerprint(titanic.X, 1 - titanic.y)
+    assert {"name": "Age", "dtype": "float64"} in manifest["input_schema"]
+    assert manifest["params"]["model__C"] == 0.3
+    assert set(manifest["versions"]) >= {"kagglekit", "scikit-learn", "numpy", "pandas"}
+    json.dumps(manifest)  # plain JSON all the way down
+
+
+def test_load_warns_when_package_versions_differ(tmp_path, fitted_logreg):
+    path = save(fitted_logreg, tmp_path / "m.joblib")
+    manifest = read_manifest(path)
+    manifest["versions"]["scikit-learn"] = "0.1.0"
+    manifest_path(path).write_text(json.dumps(manifest))
+    with pytest.warns(VersionMismatchWarning, match=r"scikit-learn 0\.1\.0 -> "):
+        load(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(save(fitted_logreg, tmp_path / "same.joblib"))
+
+
+@pytest.mark.parametrize("ensemble", [False, True])
+def test_keras_pipelines_round_trip_exactly(tmp_path, small_titanic, titanic, ensemble):
     X, y = small_titanic
-    pipe = make_pipeline("titanic-dnn", epochs=2).fit(X, y)
+    pipe = make_pipeline("titanic-dnn", epochs=2)
+    if ensemble:  # DNN + logistic regression, soft voting, inside the same pipeline
+        pipe.steps[-1] = ("model", VotingClassifier(
+            [("dnn", pipe.steps[-1][1]), ("lr", LogisticRegression())], voting="soft"))
+    pipe.fit(X, y)
     path = save(pipe, tmp_path / "dnn.joblib", name="titanic-dnn")
-    np.testing.assert_allclose(load(path).predict_proba(titanic.X_test),
-                               pipe.predict_proba(titanic.X_test), rtol=1e-6)
+    loaded = load(path)
+    many = pd.concat([titanic.X_test] * 2, ignore_index=True)  # 836 rows: the batched path
+    for rows in (titanic.X_test.iloc[:1], many):
+        np.testing.assert_array_equal(loaded.predict_proba(rows), pipe.predict_proba(rows))
 
 
 def test_never_overwrites_without_force(tmp_path, fitted_logreg):

@@ -10,6 +10,7 @@ import ast
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from kagglekit import __version__
@@ -217,7 +218,12 @@ COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "download": cmd_download, "run": cmd_run}
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"kagglekit: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _show_warning  # one line each, no source echo
     args = _parser().parse_args(argv)
     try:
         try:

@@ -1,15 +1,20 @@
 """Save and load fitted pipelines: a joblib file plus a JSON manifest beside it.
 
 Loading unpickles, and unpickling runs code: only load files you trust. ``load`` refuses a
-file whose sha256 does not match its manifest.
+file whose sha256 does not match its manifest, and warns when the packages differ from those
+the file was saved with.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import joblib
+import numpy as np
+import pandas as pd
 
 from kagglekit.errors import KagglekitError
 from kagglekit.fileio import atomic_write, sha256_of, timestamp, write_json_atomic
@@ -31,8 +36,20 @@ def manifest_path(path: str | Path) -> Path:
     return path.with_name(path.stem + ".manifest.json")
 
 
+#: Manifest layout version (bumped when keys change meaning).
+MANIFEST_FORMAT = 2
+#: Packages whose version change can change what a loaded pipeline predicts.
+_CHECKED_PACKAGES = ("kagglekit", "scikit-learn", "scikeras", "keras", "tensorflow",
+                     "tensorflow-cpu", "numpy", "pandas", "joblib")
+
+
+class VersionMismatchWarning(UserWarning):
+    """A model is loaded under other package versions than it was saved with."""
+
+
 def save(pipeline, path: str | Path, *, name: str | None = None, cv: dict | None = None,
-         overwrite: bool = False, extra: dict | None = None) -> Path:
+         overwrite: bool = False, extra: dict | None = None,
+         training_data: tuple | None = None) -> Path:
     """Save a fitted pipeline with joblib, atomically, and write its manifest.
 
     Parameters
@@ -46,6 +63,11 @@ def save(pipeline, path: str | Path, *, name: str | None = None, cv: dict | None
         Cross-validation summary recorded in the manifest.
     overwrite : bool
         Replace an existing file (the CLI's ``--force``).
+    extra : dict, optional
+        More manifest fields.
+    training_data : (X, y), optional
+        The data the pipeline was fitted on: recorded as a fingerprint (rows, columns,
+        sha256) and as the input schema (column names and dtypes), not stored.
 
     Returns
     -------
@@ -57,17 +79,66 @@ def save(pipeline, path: str | Path, *, name: str | None = None, cv: dict | None
                              "choose another path")
     atomic_write(path, lambda tmp: joblib.dump(pipeline, tmp), overwrite=overwrite)
     manifest = {
+        "format": MANIFEST_FORMAT,
         "file": path.name,
         "sha256": sha256_of(path),
         "pipeline": name,
         "created": timestamp(),
         "versions": package_versions(),
-        "params": {k: repr(v) for k, v in pipeline.get_params(deep=False).items()},
+        "params": plain_params(pipeline),
         "cv": cv,
-        **(extra or {}),
     }
+    if training_data is not None:
+        X, y = training_data
+        manifest["training_data"] = data_fingerprint(X, y)
+        manifest["input_schema"] = input_schema(X)
+    manifest.update(extra or {})
     write_json_atomic(manifest_path(path), manifest, overwrite=True)
     return path
+
+
+def plain_params(estimator) -> dict:
+    """The estimator's nested parameters as JSON values: numbers, text, lists; a function
+    by its dotted name; nested estimators are left out (their own parameters are listed)."""
+    params = {}
+    for key, value in estimator.get_params(deep=True).items():
+        if hasattr(value, "get_params") or key in ("steps", "transformers") \
+                or key.endswith(("__steps", "__transformers")):
+            continue
+        params[key] = _plain(value)
+    return params
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return repr(value)
+
+
+def data_fingerprint(X, y=None) -> dict:
+    """Rows, columns and a sha256 of the values (and labels) of a training set."""
+    frame = pd.DataFrame(X)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(",".join(map(str, frame.columns)).encode())
+    if y is not None:
+        digest.update(pd.util.hash_pandas_object(pd.Series(np.asarray(y)), index=False)
+                      .to_numpy().tobytes())
+    return {"rows": int(frame.shape[0]), "columns": int(frame.shape[1]),
+            "sha256": digest.hexdigest()}
+
+
+def input_schema(X) -> list[dict]:
+    """Column names and dtypes of the training inputs."""
+    frame = pd.DataFrame(X)
+    return [{"name": str(c), "dtype": str(t)} for c, t in frame.dtypes.items()]
 
 
 def read_manifest(path: str | Path) -> dict | None:
@@ -102,6 +173,8 @@ def load(path: str | Path):
     if manifest is not None and manifest.get("sha256") != sha256_of(path):
         raise KagglekitError(f"{path}: sha256 differs from {manifest_path(path).name}; the "
                              "file was changed or corrupted after saving, so it is not loaded")
+    if manifest is not None:
+        _warn_on_version_change(path, manifest.get("versions"))
     try:
         model = joblib.load(path)
     except Exception as exc:  # a damaged pickle can fail in many ways; all mean "unreadable"
@@ -111,3 +184,15 @@ def load(path: str | Path):
         raise KagglekitError(f"{path}: holds a {type(model).__name__}, not a fitted model; "
                              "save a pipeline with `kagglekit train`")
     return model
+
+
+def _warn_on_version_change(path: Path, saved) -> None:
+    if not isinstance(saved, dict):
+        return
+    now = package_versions()
+    changed = [f"{name} {saved[name]} -> {now.get(name, 'absent')}" for name in _CHECKED_PACKAGES
+               if name in saved and saved[name] != now.get(name)]
+    if changed:
+        warnings.warn(f"{path} was saved under other package versions ({', '.join(changed)}); "
+                      "its predictions may differ: re-train it with `kagglekit train` to be sure",
+                      VersionMismatchWarning, stacklevel=3)

@@ -47,8 +47,8 @@ def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=N
     pipeline.fit(dataset.X, dataset.y)
     summary = cv.to_dict() if cv else None
     path = save(pipeline, out, name=name, cv=summary, overwrite=force,
-                extra={"seed": seed, "dataset": dataset.source,
-                       "training_rows": len(dataset.X)})
+                training_data=(dataset.X, dataset.y),
+                extra={"seed": seed, "dataset": dataset.source})
     return pipeline, path
 
 
