@@ -4,9 +4,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from kagglekit import make_pipeline, save
 from kagglekit.cli import main
 
 
@@ -160,3 +162,23 @@ def test_predict_force_and_written_files_are_readable_by_others(workdir, titanic
     os.umask(old)
     if old == 0o022:
         assert stat.S_IMODE(os.stat("p.csv").st_mode) == 0o644
+
+
+def test_predict_streams_chunks_to_stdout_and_file(workdir, titanic, capsys):
+    from kagglekit.workflow import predict_chunks, predict_to_csv
+
+    model = make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)
+    path = save(model, "lr.joblib", name="titanic-logreg")
+    titanic.X_test.to_csv("in.csv", index=False)
+    chunks = list(predict_chunks(model, path, "in.csv", chunk_rows=100))
+    assert [len(c) for c in chunks] == [100, 100, 100, 100, 18]
+    seen = []
+    assert predict_to_csv(model, path, "in.csv", "p.csv", chunk_rows=100,
+                          progress=seen.append) == 418
+    assert seen == [100, 200, 300, 400, 418]
+    whole = pd.read_csv("p.csv")
+    assert whole["PassengerId"].tolist() == titanic.X_test["PassengerId"].tolist()
+    np.testing.assert_allclose(whole["probability"],
+                               model.predict_proba(titanic.X_test)[:, 1].round(6))
+    assert main(["predict", "lr.joblib", "in.csv"]) == 0
+    assert capsys.readouterr().out == open("p.csv").read()

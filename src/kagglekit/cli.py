@@ -163,16 +163,37 @@ def cmd_train(args) -> None:
 
 def cmd_predict(args) -> None:
     from kagglekit.persistence import load
-    from kagglekit.workflow import predict_csv
+    from kagglekit.workflow import predict_chunks, predict_to_csv
 
-    frame = predict_csv(load(args.model), args.model, args.input)
+    pipeline = load(args.model)
     if args.out:
-        from kagglekit.fileio import write_text_atomic
+        rows = predict_to_csv(pipeline, args.model, args.input, args.out, overwrite=args.force,
+                              progress=_progress(args.input))
+        print(f"predictions: {args.out} ({rows} rows)")
+        return
+    for i, chunk in enumerate(predict_chunks(pipeline, args.model, args.input)):
+        sys.stdout.write(chunk.to_csv(index=False, header=i == 0))
 
-        write_text_atomic(args.out, frame.to_csv(index=False), overwrite=args.force)
-        print(f"predictions: {args.out} ({len(frame)} rows)")
-    else:
-        sys.stdout.write(frame.to_csv(index=False))
+
+def _progress(csv_path):
+    """A progress line on a terminal's stderr for inputs of many chunks; None otherwise
+    (nothing in logs and CI output)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        with open(csv_path, "rb") as handle:
+            total = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
+
+    def show(rows: int) -> None:
+        share = f" ({min(rows / max(total - 1, 1), 1.0):.0%})" if total > 1 else ""
+        print(f"\rkagglekit: predicted {rows:,} rows{share}", end="", file=sys.stderr,
+              flush=True)
+        if rows >= total - 1:
+            print(file=sys.stderr)
+
+    return show
 
 
 def cmd_submission(args) -> None:
@@ -223,8 +244,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    warnings.showwarning = _show_warning  # one line each, no source echo
     args = _parser().parse_args(argv)
+    shown, warnings.showwarning = warnings.showwarning, _show_warning  # one line each
     try:
         try:
             COMMANDS[args.command](args)
@@ -240,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kagglekit: interrupted", file=sys.stderr)
         return 130
+    finally:
+        warnings.showwarning = shown
     return 0
 
 

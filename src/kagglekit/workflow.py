@@ -5,18 +5,19 @@ Every step is a library function the CLI and scripts can call on their own too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from kagglekit.data import Dataset, load_dataset
-from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv, read_plain_csv
+from kagglekit.data.loaders import TITANIC_SCHEMA, iter_csv
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import CVResult, evaluate
 from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
-from kagglekit.fileio import check_writable, timestamp
+from kagglekit.fileio import atomic_write, check_writable, timestamp
 from kagglekit.persistence import check_model_path, load, read_manifest, save
 from kagglekit.pipelines import get_spec, make_pipeline
 from kagglekit.submissions.export import latest_submission, validate_submission, write_submission
@@ -107,26 +108,57 @@ def _task_of_model(manifest: dict | None):
         return None
 
 
-def predict_csv(pipeline, model_path, csv_path):
-    """Predictions for a CSV: id column (when known), predicted label and its probability."""
+def predict_chunks(pipeline, model_path, csv_path, *,
+                   chunk_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Predictions for a CSV, ``chunk_rows`` input rows at a time (memory stays bounded):
+    the id column (when the model's task has one), the predicted label and, for
+    classifiers, the probability of the positive class."""
     task = _task_of_model(read_manifest(model_path))
-    if task is not None and task.dataset == "titanic":
-        frame = read_csv(csv_path, TITANIC_SCHEMA, training=False)
-    else:
-        frame = read_plain_csv(csv_path)
+    schema = TITANIC_SCHEMA if task is not None and task.dataset == "titanic" else None
+    for frame in iter_csv(csv_path, schema, chunk_rows=chunk_rows):
+        yield _predict_frame(pipeline, frame, task, csv_path)
+
+
+def predict_csv(pipeline, model_path, csv_path) -> pd.DataFrame:
+    """All of :func:`predict_chunks` in one frame."""
+    return pd.concat(list(predict_chunks(pipeline, model_path, csv_path)), ignore_index=True)
+
+
+def predict_to_csv(pipeline, model_path, csv_path, out, *, overwrite: bool = False,
+                   chunk_rows: int = 50_000, progress=None) -> int:
+    """Stream predictions for ``csv_path`` into the CSV ``out`` (written atomically: a failure
+    leaves no partial file). ``progress(rows_done)`` is called after each chunk.
+    Returns the number of rows written."""
+    rows = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal rows
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            for chunk in predict_chunks(pipeline, model_path, csv_path, chunk_rows=chunk_rows):
+                chunk.to_csv(handle, index=False, header=rows == 0)
+                rows += len(chunk)
+                if progress:
+                    progress(rows)
+
+    atomic_write(out, write, overwrite=overwrite)
+    return rows
+
+
+def _predict_frame(pipeline, frame: pd.DataFrame, task, source) -> pd.DataFrame:
     try:
         labels = pipeline.predict(frame)
         proba = pipeline.predict_proba(frame)[:, 1] if hasattr(pipeline, "predict_proba") \
             else None
+    except KagglekitError:
+        raise
     except (KeyError, ValueError) as exc:
-        raise KagglekitError(f"{csv_path}: the model cannot use this file ({exc}); give a CSV "
+        raise KagglekitError(f"{source}: the model cannot use this file ({exc}); give a CSV "
                              "with the columns it was trained on") from exc
     out = pd.DataFrame()
     id_column = task.id_column if task else None
     if id_column and id_column in frame:
-        out[id_column] = frame[id_column].astype("int64")
-    target = task.target if task else "prediction"
-    out[target] = labels
+        out[id_column] = frame[id_column].astype("int64").to_numpy()
+    out[task.target if task else "prediction"] = labels
     if proba is not None:
         out["probability"] = proba.round(6)
     return out

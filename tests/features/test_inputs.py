@@ -50,3 +50,10 @@ def test_all_nan_column_at_fit_is_left_unbounded():
     assert np.isnan(schema.low_[0])
     np.testing.assert_array_equal(schema.transform(frame.assign(a=[5.0, 1e308]))["a"],
                                   [5.0, 1e308])
+
+
+def test_ignored_columns_are_dropped_and_not_required(frame):
+    schema = InputSchema(ignore=("Pclass",)).fit(frame)
+    assert list(schema.get_feature_names_out()) == ["Age", "Sex"]
+    assert list(schema.transform(frame.drop(columns="Pclass")).columns) == ["Age", "Sex"]
+    assert schema.transform(frame.to_numpy()).shape == (4, 2)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -80,11 +82,42 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
 
 def read_csv(path: str | os.PathLike, schema: Schema, *, training: bool) -> pd.DataFrame:
     """Read a CSV and validate it against ``schema`` (errors name the file and column)."""
+    path = _existing(path)
+    with _csv_errors(path):
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    return schema.validate(frame, str(path), training=training)
+
+
+def iter_csv(path: str | os.PathLike, schema: Schema | None = None, *,
+             chunk_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Read a CSV ``chunk_rows`` rows at a time (memory bounded), each chunk validated
+    against ``schema`` (a prediction input: no target needed); same errors as
+    :func:`read_csv`."""
+    path = _existing(path)
+    schema = schema or Schema()
+    with _csv_errors(path):
+        reader = pd.read_csv(path, encoding="utf-8-sig", chunksize=chunk_rows)
+        with reader:
+            first = True
+            for chunk in reader:
+                first = False
+                yield schema.validate(chunk, str(path), training=False)
+        if first:  # a header without rows
+            yield schema.validate(pd.DataFrame(), str(path), training=False)
+
+
+def _existing(path) -> Path:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file; check the path or the data folder")
+    return path
+
+
+@contextlib.contextmanager
+def _csv_errors(path: Path):
+    """Turn pandas' reading errors into one-line DataErrors naming the file."""
     try:
-        frame = pd.read_csv(path, encoding="utf-8-sig")
+        yield
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
     except pd.errors.EmptyDataError as exc:
@@ -92,7 +125,6 @@ def read_csv(path: str | os.PathLike, schema: Schema, *, training: bool) -> pd.D
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise DataError(f"{path}: not a valid CSV ({detail})") from exc
-    return schema.validate(frame, str(path), training=training)
 
 
 def _dataset_folder(name: str, data_dir) -> Path:
@@ -108,7 +140,3 @@ def _dataset_folder(name: str, data_dir) -> Path:
         )
     return folder
 
-
-def read_plain_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read any CSV with the same one-line errors as :func:`read_csv`, without a schema."""
-    return read_csv(path, Schema(), training=False)

@@ -33,20 +33,32 @@ class InputSchema(TransformerMixin, BaseEstimator):
     Arrays without column names are checked for their column count only, then tidied the same
     way by position.
 
+    Parameters
+    ----------
+    ignore : tuple of str, default=()
+        Columns the model does not use (such as a row id): dropped, and not required later.
+
     Attributes
     ----------
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names seen in ``fit`` (DataFrame input only).
+    columns_ : list of str
+        The columns kept (those seen in ``fit`` but ``ignore``), in their training order.
     numeric_ : ndarray of bool
-        Whether each input column was numeric in ``fit``.
+        Whether each kept column was numeric in ``fit``.
     low_, high_ : ndarray of float
         Bounds for each numeric column (NaN for other columns and all-missing ones).
     """
 
+    def __init__(self, ignore=()):
+        self.ignore = ignore
+
     def fit(self, X, y=None):
         frame = self._frame(validate_data(self, X, dtype=None, ensure_all_finite="allow-nan",
                                           skip_check_array=isinstance(X, pd.DataFrame)))
+        self.columns_ = [str(c) for c in frame.columns if str(c) not in set(self.ignore)]
+        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)[self.columns_]
         self.numeric_ = np.array([pd.api.types.is_numeric_dtype(frame[c])
                                   and not pd.api.types.is_bool_dtype(frame[c])
                                   for c in frame.columns])
@@ -67,7 +79,7 @@ class InputSchema(TransformerMixin, BaseEstimator):
             frame = self._select(X)
         else:
             frame = self._frame(validate_data(self, X, dtype=None, reset=False,
-                                              ensure_all_finite="allow-nan"))
+                                              ensure_all_finite="allow-nan"))[self.columns_]
         if len(frame) == 0:
             raise DataError("no rows to predict: give at least one row")
         out = {}
@@ -82,9 +94,7 @@ class InputSchema(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "numeric_")
-        if hasattr(self, "feature_names_in_"):
-            return np.asarray(self.feature_names_in_, dtype=object)
-        return np.array([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+        return np.asarray(self.columns_, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -95,10 +105,13 @@ class InputSchema(TransformerMixin, BaseEstimator):
     def _frame(self, X) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame):
             return X
-        return pd.DataFrame(np.asarray(X), columns=[f"x{i}" for i in range(X.shape[1])])
+        names = getattr(self, "feature_names_in_", None)
+        if names is None or len(names) != X.shape[1]:
+            names = [f"x{i}" for i in range(X.shape[1])]
+        return pd.DataFrame(np.asarray(X), columns=[str(n) for n in names])
 
     def _select(self, X: pd.DataFrame) -> pd.DataFrame:
-        names = list(self.feature_names_in_)
+        names = self.columns_
         present = set(map(str, X.columns))
         missing = [c for c in names if c not in present]
         if missing:

@@ -14,7 +14,8 @@ TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", ki
 
 def _titanic(model) -> Pipeline:
     """Input checks, the Titanic feature chain, then ``model``."""
-    return Pipeline([("input", InputSchema()), ("features", titanic_features()),
+    return Pipeline([("input", InputSchema(ignore=("PassengerId",))),
+                     ("features", titanic_features()),
                      ("model", model)])
 
 
