@@ -57,8 +57,12 @@ class FamilySize(_AllowNan, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "n_features_in_")
-        X = validate_data(self, X, dtype="numeric", ensure_all_finite="allow-nan", reset=False)
-        size = 1.0 + np.nansum(X, axis=1)
+        return self._lean(validate_data(self, X, dtype="numeric", ensure_all_finite="allow-nan",
+                                        reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
+        size = 1.0 + np.nansum(values.astype(np.float64), axis=1)
         return np.column_stack([size, (size == 1.0).astype(float)])
 
     def get_feature_names_out(self, input_features=None):
@@ -88,9 +92,13 @@ class FrequencyEncoder(_AllowNan, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "counts_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=False)
-        out = np.ones(X.shape, dtype=float)
-        for j, (column, counts) in enumerate(zip(X.T, self.counts_, strict=True)):
+        return self._lean(validate_data(self, X, dtype=None, ensure_all_finite="allow-nan",
+                                        reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
+        out = np.ones(values.shape, dtype=float)
+        for j, (column, counts) in enumerate(zip(values.T, self.counts_, strict=True)):
             out[:, j] = [counts.get(k, 1) if k is not None else 1 for k in _key(column)]
         return out
 
@@ -133,12 +141,16 @@ class GroupMedianImputer(_AllowNan, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "medians_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=False)
-        frame = _as_frame(X)
-        values = pd.to_numeric(frame.pop("c0"), errors="coerce").to_numpy(dtype=float)
-        keys = zip(*(frame[c].astype(str) for c in frame.columns), strict=True)
+        return self._lean(validate_data(self, X, dtype=None, ensure_all_finite="allow-nan",
+                                        reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
+        target = pd.to_numeric(pd.Series(values[:, 0]), errors="coerce").to_numpy(dtype=float)
+        # the same keys as fit's ``astype(str)`` group labels
+        keys = (tuple(str(v) for v in row) for row in values[:, 1:])
         fill = np.array([self.medians_.get(k, self.overall_median_) for k in keys], dtype=float)
-        return np.where(np.isnan(values), fill, values).reshape(-1, 1)
+        return np.where(np.isnan(target), fill, target).reshape(-1, 1)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "medians_")
@@ -183,8 +195,12 @@ class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "prior_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=False)
-        return self._encode(X, leave_out=None)
+        return self._lean(validate_data(self, X, dtype=None, ensure_all_finite="allow-nan",
+                                        reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
+        return self._encode(values, leave_out=None)
 
     def _fit(self, X, y):
         if y is None:

@@ -7,7 +7,6 @@ import re
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
@@ -21,6 +20,7 @@ from kagglekit.features.groups import (
     _input_names,
     _key,
 )
+from kagglekit.features.lean import LeanColumnTransformer
 
 # Spelling variants of common titles (French forms, abbreviations).
 _TITLE_SYNONYMS = {"Mlle": "Miss", "Ms": "Miss", "Mme": "Mrs"}
@@ -84,13 +84,16 @@ class NameFeatures(_TextTransformer):
 
     def transform(self, X):
         check_is_fitted(self, "titles_")
-        X = self._validate(X, reset=False)
+        return self._lean(self._validate(X, reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
         out = []
-        for column in X.T:
+        for column in values.T:
             names = _texts(column)
             out.append([self._group_title(self._raw_title(n)) for n in names])
             out.append([n.split(",", 1)[0].strip() if n else None for n in names])
-        return np.array(out, dtype=object).T.reshape(X.shape[0], -1)
+        return np.array(out, dtype=object).T.reshape(values.shape[0], -1)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "titles_")
@@ -123,13 +126,16 @@ class CabinDeck(_TextTransformer):
 
     def transform(self, X):
         check_is_fitted(self, "n_features_in_")
-        X = self._validate(X, reset=False)
+        return self._lean(self._validate(X, reset=False))
+
+    def _lean(self, values):
+        """The transform of validated values (also called by LeanColumnTransformer)."""
         out = []
-        for column in X.T:
+        for column in values.T:
             cabins = [c.strip() if c else "" for c in _texts(column)]
             out.append([c[0].upper() if c and c[0].isalpha() else "U" for c in cabins])
             out.append([1.0 if c else 0.0 for c in cabins])
-        return np.array(out, dtype=object).T.reshape(X.shape[0], -1)
+        return np.array(out, dtype=object).T.reshape(values.shape[0], -1)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "n_features_in_")
@@ -180,7 +186,7 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
     scalers = {"standard": StandardScaler, "minmax": MinMaxScaler}
     if scaler not in scalers:
         raise ValueError(f"scaler must be one of {sorted(scalers)}, got {scaler!r}")
-    derive = ColumnTransformer(
+    derive = LeanColumnTransformer(
         [
             ("name", NameFeatures(min_title_count=min_title_count), ["Name"]),
             ("cabin", CabinDeck(), ["Cabin"]),
@@ -201,9 +207,9 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
         engineered.append(("groups", GroupTargetRate(smoothing=group_smoothing), GROUP_KEYS))
         numeric += [f"{k}_{part}" for k in GROUP_KEYS for part in ("rate", "known")]
     keep = [c for c in CATEGORICAL + NUMERIC if c not in ("Age", "FarePerPerson")]
-    engineer = ColumnTransformer(engineered + [("keep", "passthrough", keep)],
+    engineer = LeanColumnTransformer(engineered + [("keep", "passthrough", keep)],
                                  verbose_feature_names_out=False)
-    encode = ColumnTransformer(
+    encode = LeanColumnTransformer(
         [
             ("num", Pipeline([("impute", SimpleImputer(strategy="median")),
                               ("scale", scalers[scaler]())]), numeric),

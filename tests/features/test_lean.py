@@ -1,0 +1,75 @@
+"""LeanColumnTransformer: the direct path for small frames gives exactly scikit-learn's output."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from kagglekit import make_pipeline
+from kagglekit.features import lean
+from kagglekit.features.lean import LeanColumnTransformer
+
+
+@pytest.fixture(scope="module")
+def fitted(titanic):
+    return make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)[:-1]  # input + features
+
+
+@pytest.mark.parametrize("size", [1, 5, lean.SMALL_ROWS])
+def test_small_frames_match_the_batched_scikit_learn_path(fitted, titanic, size):
+    rows = pd.concat([titanic.X_test, titanic.X], ignore_index=True)
+    reference = fitted.transform(rows)  # > SMALL_ROWS rows: scikit-learn's own code
+    assert len(rows) > lean.SMALL_ROWS
+    for start in range(0, len(rows), size if size > 1 else 7):
+        chunk = rows.iloc[start:start + size]
+        pd.testing.assert_frame_equal(fitted.transform(chunk), reference.iloc[start:start + size],
+                                      check_exact=True)
+
+
+def test_minmax_scaler_and_uncovered_parts_fall_back(titanic):
+    frame = titanic.X[["Age", "Fare", "SibSp"]]
+    ct = LeanColumnTransformer([("mm", MinMaxScaler(clip=True), ["Age"]),
+                                ("bins", KBinsDiscretizer(n_bins=3, encode="ordinal",
+                                                          quantile_method="averaged_inverted_cdf"),
+                                 ["Fare"]),
+                                ("imp", SimpleImputer(), ["SibSp"])]).set_output(transform="pandas")
+    ct.fit(frame.fillna(0))
+    plain = ColumnTransformer(ct.transformers).set_output(transform="pandas").fit(frame.fillna(0))
+    rows = frame.iloc[:3]
+    pd.testing.assert_frame_equal(ct.transform(rows), plain.transform(rows))
+    np.testing.assert_array_equal(ct.set_output(transform="default").transform(rows),
+                                  plain.set_output(transform="default").transform(rows))
+
+
+def test_other_layouts_take_the_scikit_learn_path(titanic, monkeypatch):
+    frame = titanic.X[["Age", "Fare"]].fillna(0)
+    ct = LeanColumnTransformer([("s", StandardScaler(), ["Age", "Fare"])]).fit(frame)
+    calls = []
+    monkeypatch.setattr(lean, "_lean_apply", lambda *a: calls.append(1) or None)
+    ct.transform(frame.iloc[:2])
+    assert calls == [1]
+    ct.transform(frame.iloc[:2][["Fare", "Age"]])  # reordered: scikit-learn handles it
+    ct.transform(pd.concat([frame] * 2))  # more than SMALL_ROWS rows
+    assert calls == [1]
+
+
+def _column_transformers():
+    return [cls([("scale", StandardScaler(), [0, 1])], remainder="passthrough")
+            for cls in (LeanColumnTransformer, ColumnTransformer)]
+
+
+# scikit-learn's own ColumnTransformer fails exactly these (its column indices are fixed when
+# it is built, so 1-feature, 1-d, sparse and NaN inputs do not fit them); checked below.
+INHERITED = ("check_complex_data", "check_estimator_sparse_array",
+             "check_estimator_sparse_matrix", "check_estimators_empty_data_messages",
+             "check_estimators_nan_inf", "check_fit1d", "check_fit2d_1feature",
+             "check_fit2d_predict1d", "check_transformer_data_not_an_array")
+
+
+@parametrize_with_checks(_column_transformers(), expected_failed_checks=lambda est: dict.fromkeys(
+    INHERITED, "fails the same way on scikit-learn's ColumnTransformer"))
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
