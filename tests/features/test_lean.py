@@ -73,3 +73,19 @@ INHERITED = ("check_complex_data", "check_estimator_sparse_array",
     INHERITED, "fails the same way on scikit-learn's ColumnTransformer"))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("name", ["titanic-logreg", "titanic-dnn"])
+def test_whole_pipeline_predictions_match_row_by_row(titanic, name, monkeypatch):
+    pipe = make_pipeline(name, **({"epochs": 2} if "dnn" in name else {})).fit(titanic.X,
+                                                                             titanic.y)
+    calls = []
+    original = lean._lean_apply
+    monkeypatch.setattr(lean, "_lean_apply", lambda *a: calls.append(1) or original(*a))
+    batch = pipe.predict_proba(pd.concat([titanic.X_test] * 2))[:len(titanic.X_test)]
+    assert calls == []  # 836 rows: scikit-learn's path
+    for i in range(0, len(titanic.X_test), 3):
+        row = titanic.X_test.iloc[[i]]
+        np.testing.assert_allclose(pipe.predict_proba(row), batch[[i]], rtol=1e-6, atol=1e-7)
+        assert pipe.predict(row)[0] == (batch[i, 1] > 0.5)
+    assert calls  # and the rows took the direct path

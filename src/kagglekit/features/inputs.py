@@ -96,6 +96,34 @@ class InputSchema(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "numeric_")
         return np.asarray(self.columns_, dtype=object)
 
+    def _lean_entry(self, X):
+        """``transform``'s values as one array, for a tidy frame (numbers in numeric columns,
+        text or NaN in the others); None for anything else, which ``transform`` handles.
+        Used by :class:`~kagglekit.features.lean.LeanPipeline`."""
+        if not hasattr(self, "feature_names_in_") or len(X) == 0:
+            return None
+        names = self.columns_
+        if X.columns.tolist() != names:
+            if not (X.columns.is_unique and set(names) <= set(X.columns)):
+                return None
+            X = X[names]
+        numeric = self.numeric_
+        if any(not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
+               for t, num in zip(X.dtypes, numeric, strict=True) if num):
+            return None
+        values = X.to_numpy(dtype=object)
+        for j in np.flatnonzero(~numeric):
+            if not all(isinstance(v, str) or _missing(v) for v in values[:, j]):
+                return None
+            values[:, j] = [np.nan if _missing(v) else v for v in values[:, j]]
+        for j in np.flatnonzero(numeric):
+            numbers = values[:, j].astype(np.float64)
+            numbers[~np.isfinite(numbers)] = np.nan
+            if not np.isnan(self.low_[j]):
+                numbers = np.clip(numbers, self.low_[j], self.high_[j])
+            values[:, j] = numbers
+        return values
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
@@ -117,8 +145,10 @@ class InputSchema(TransformerMixin, BaseEstimator):
         if missing:
             raise DataError(f"missing column(s) {missing}: give every column the model was "
                             f"trained on ({', '.join(names)})")
-        if list(X.columns) == names:
+        if X.columns.tolist() == names:
             return X
+        if X.columns.is_unique and all(isinstance(c, str) for c in X.columns):
+            return X[names]
         X = X.loc[:, ~X.columns.duplicated()]
         return X.set_axis(list(map(str, X.columns)), axis=1)[names]
 

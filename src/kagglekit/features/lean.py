@@ -1,17 +1,20 @@
-"""A ColumnTransformer that stays cheap on the few rows a script or service predicts.
+"""Small-input fast paths for scikit-learn's ColumnTransformer and Pipeline.
 
-scikit-learn's ``ColumnTransformer.transform`` costs several milliseconds per call whatever the
-row count: each part is handed a DataFrame slice, validates it, wraps its output in a new
-DataFrame and names it, and the parts are concatenated with ``pandas.concat``. For up to
-:data:`SMALL_ROWS` rows of a DataFrame laid out exactly as in ``fit``, this subclass instead
-takes the values once as an array, runs each fitted part's arithmetic on it directly and builds
-one output frame with the names and dtypes recorded in ``fit``.
+scikit-learn costs several milliseconds per ``transform`` whatever the row count: each part of a
+ColumnTransformer is handed a DataFrame slice, validates it, wraps its output in a new
+DataFrame and names it, the parts are joined with ``pandas.concat``, and the next step starts
+over. A service predicting one row at a time pays that at every step.
 
-The direct path knows the fitted state of ``SimpleImputer``, ``StandardScaler``,
-``MinMaxScaler``, ``OneHotEncoder``, ``FunctionTransformer``, ``"passthrough"``, pipelines of
-these, and any transformer with a ``_lean(values)`` method (kagglekit's own). A part it does not
-know, a setting it does not cover, or a bigger input goes through scikit-learn's own code, and
-the tests check that both paths give identical output.
+:class:`LeanColumnTransformer` and :class:`LeanPipeline` are the scikit-learn classes with one
+addition: for up to :data:`SMALL_ROWS` rows of a DataFrame laid out as in ``fit``, the values
+are taken once as an array, every fitted step's arithmetic runs on that array, and one output
+frame is built at the end with the names and dtypes recorded in ``fit``. The direct path knows
+the fitted state of ``SimpleImputer``, ``StandardScaler``, ``MinMaxScaler``, ``OneHotEncoder``,
+``FunctionTransformer``, ``"passthrough"``, nested pipelines, and any step with a
+``_lean(values)`` method (kagglekit's own transformers; ``_lean_entry(frame)`` for a first step
+that takes the DataFrame). Anything else (a step it does not know, a setting it does not cover,
+unusual values, more rows) goes through scikit-learn's own code; the tests check that both
+paths give identical output.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sklearn.utils._set_output import _get_output_config
 SMALL_ROWS = 64
 
 
-class LeanColumnTransformer(ColumnTransformer):
+class LeanColumnTransformer(ColumnTransformer, auto_wrap_output_keys=None):
     """:class:`sklearn.compose.ColumnTransformer` with a direct path for small DataFrames.
 
     Same parameters, attributes and results as ``ColumnTransformer``; see the module
@@ -42,30 +45,42 @@ class LeanColumnTransformer(ColumnTransformer):
 
     def transform(self, X, **params):
         plan = getattr(self, "_lean_plan_", None)
-        if (plan is None or params or not isinstance(X, pd.DataFrame)
-                or len(X) > SMALL_ROWS or X.columns.tolist() != plan["columns"]):
+        if (plan is None or params or not _small(X)
+                or X.columns.tolist() != plan["columns"]):
             return super().transform(X, **params)
-        values = X.to_numpy()
+        values = self._lean(X.to_numpy())
+        if values is None:
+            return super().transform(X, **params)
+        return self._lean_output(values, X.index)
+
+    def _lean(self, values):
+        """The fitted parts applied to an array laid out as the fit input; None if not covered."""
+        plan = getattr(self, "_lean_plan_", None)
+        if plan is None or values.shape[1] != len(plan["columns"]):
+            return None
         parts = []
         for transformer, positions in plan["parts"]:
             part = _lean_apply(transformer, values[:, positions])
             if part is None:
-                return super().transform(X, **params)
+                return None
             parts.append(part)
+        return np.hstack(parts)
+
+    def _lean_output(self, values, index):
+        """``values`` (from ``_lean``) in the container and dtypes ``transform`` returns."""
+        plan = self._lean_plan_
         if _get_output_config("transform", self)["dense"] != "pandas":
-            return np.hstack(parts)
+            return values
         if plan["float"]:
-            return pd.DataFrame(np.hstack(parts).astype(np.float64), columns=plan["names"],
-                                index=X.index, copy=False)
+            return pd.DataFrame(values.astype(np.float64), columns=plan["names"], index=index,
+                                copy=False)
         columns = {}
-        for part in parts:
-            for j in range(part.shape[1]):
-                name, dtype = plan["dtypes"][len(columns)]
-                if isinstance(dtype, np.dtype):
-                    columns[name] = part[:, j].astype(dtype, copy=False)
-                else:  # pandas' own dtypes (e.g. its string dtype)
-                    columns[name] = pd.array(part[:, j], dtype=dtype)
-        return pd.DataFrame(columns, index=X.index)
+        for j, (name, dtype) in enumerate(plan["dtypes"]):
+            if isinstance(dtype, np.dtype):
+                columns[name] = values[:, j].astype(dtype, copy=False)
+            else:  # pandas' own dtypes (e.g. its string dtype)
+                columns[name] = pd.array(values[:, j], dtype=dtype)
+        return pd.DataFrame(columns, index=index)
 
     def _plan(self, X, fitted_output):
         """What the direct path needs, recorded at fit; None when it cannot apply."""
@@ -86,6 +101,70 @@ class LeanColumnTransformer(ColumnTransformer):
         return {"columns": X.columns.tolist(), "parts": parts, "names": pd.Index(names),
                 "dtypes": dtypes,
                 "float": all(dtype == np.float64 for _, dtype in dtypes)}
+
+
+# ``auto_wrap_output_keys=None`` keeps scikit-learn from wrapping this class's ``transform``
+# (which names its output itself; the wrapper would walk every part's names again on each
+# call); declaring the key keeps ``set_output`` available. ``super().transform`` stays wrapped.
+LeanColumnTransformer._sklearn_auto_wrap_output_keys = {"transform"}
+
+
+class LeanPipeline(Pipeline):
+    """:class:`sklearn.pipeline.Pipeline` with a direct path for small DataFrames.
+
+    ``transform``, ``predict`` and ``predict_proba`` run the transform steps on one array when
+    every step supports it (see the module docstring); otherwise, and for ``fit``, this is
+    scikit-learn's ``Pipeline``.
+    """
+
+    def transform(self, X, **params):
+        Xt = None if params else self._lean_transform(X, self.steps)
+        return super().transform(X, **params) if Xt is None else Xt
+
+    def predict(self, X, **params):
+        Xt = None if params else self._lean_transform(X, self.steps[:-1])
+        if Xt is None:
+            return super().predict(X, **params)
+        return self.steps[-1][1].predict(Xt)
+
+    def predict_proba(self, X, **params):
+        Xt = None if params else self._lean_transform(X, self.steps[:-1])
+        if Xt is None:
+            return super().predict_proba(X, **params)
+        return self.steps[-1][1].predict_proba(Xt)
+
+    @staticmethod
+    def _lean_transform(X, steps):
+        """The output of ``steps`` for a small frame, or None to take scikit-learn's path."""
+        steps = [step for _, step in steps if step is not None and step != "passthrough"]
+        if not steps or not _small(X):
+            return None
+        entry = getattr(steps[0], "_lean_entry", None)
+        if entry is not None:
+            values, rest = entry(X), steps[1:]
+        else:
+            plan = getattr(steps[0], "_lean_plan_", None)
+            if plan is None or X.columns.tolist() != plan["columns"]:
+                return None
+            values, rest = X.to_numpy(), steps
+        for step in rest:
+            if values is None:
+                return None
+            values = _lean_apply(step, values)
+        last = _last_step(steps[-1])
+        if values is None or not isinstance(last, LeanColumnTransformer):
+            return None
+        return last._lean_output(values, X.index)
+
+
+def _small(X) -> bool:
+    return isinstance(X, pd.DataFrame) and len(X) <= SMALL_ROWS
+
+
+def _last_step(step):
+    while isinstance(step, Pipeline):
+        step = step.steps[-1][1]
+    return step
 
 
 def _lean_apply(transformer, values):

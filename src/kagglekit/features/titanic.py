@@ -20,7 +20,7 @@ from kagglekit.features.groups import (
     _input_names,
     _key,
 )
-from kagglekit.features.lean import LeanColumnTransformer
+from kagglekit.features.lean import LeanColumnTransformer, LeanPipeline
 
 # Spelling variants of common titles (French forms, abbreviations).
 _TITLE_SYNONYMS = {"Mlle": "Miss", "Ms": "Miss", "Mme": "Mrs"}
@@ -220,5 +220,5 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
         ],
         verbose_feature_names_out=True,
     )
-    return Pipeline([("derive", derive), ("engineer", engineer), ("encode", encode)]).set_output(
-        transform="pandas")
+    return LeanPipeline([("derive", derive), ("engineer", engineer),
+                         ("encode", encode)]).set_output(transform="pandas")

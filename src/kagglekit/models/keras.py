@@ -51,6 +51,9 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 #: Inputs of at most this many rows are predicted in one ``predict_on_batch`` call (~1 ms)
 #: instead of ``keras.Model.predict`` (~80 ms of fixed cost per call, built for big inputs).
 FAST_PATH_MAX_ROWS = 512
+#: Batch size for predicting bigger inputs (the training batch size is far smaller than what
+#: is fastest for inference), unless ``predict__batch_size`` is set.
+PREDICT_BATCH_SIZE = 1024
 
 
 class _TrainingOptions:
@@ -114,13 +117,26 @@ class _TrainingOptions:
         # dominates for the few rows a service or a script predicts at a time.
         rows = getattr(X, "shape", (None,))[0]
         if kwargs or not self.initialized_ or rows is None or rows > FAST_PATH_MAX_ROWS:
+            if not kwargs and not hasattr(self, "predict__batch_size"):
+                kwargs = {"batch_size": PREDICT_BATCH_SIZE}
             return super()._predict_raw(X, **kwargs)
-        X, _ = self._validate_data(X=X, y=None)
+        X = self._quick_checked(X)
         X = self.feature_encoder_.transform(X)
         output = self.model_.predict_on_batch(X)
         if isinstance(output, list | tuple):
             return [np.asarray(o) for o in output]
         return np.asarray(output)
+
+    def _quick_checked(self, X):
+        """``_validate_data(X)`` for the fast path: a finite float matrix of the fitted shape
+        passes as is (SciKeras' checks cost more than the prediction); anything else gets
+        the full checks and their errors."""
+        values = np.asarray(X) if not sparse.issparse(X) else None
+        if (values is not None and values.dtype.kind == "f" and values.ndim == 2
+                and values.shape[1:] == tuple(self.X_shape_[1:])
+                and np.can_cast(values.dtype, self.X_dtype_) and np.isfinite(values).all()):
+            return values
+        return self._validate_data(X=X, y=None)[0]
 
     def _record_epochs(self):
         history = getattr(self, "history_", {})

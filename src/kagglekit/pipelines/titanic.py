@@ -5,6 +5,7 @@ from __future__ import annotations
 from sklearn.pipeline import Pipeline
 
 from kagglekit.features.inputs import InputSchema
+from kagglekit.features.lean import LeanPipeline
 from kagglekit.features.titanic import titanic_features
 from kagglekit.models import baselines
 from kagglekit.pipelines.registry import Task, register
@@ -14,9 +15,8 @@ TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", ki
 
 def _titanic(model) -> Pipeline:
     """Input checks, the Titanic feature chain, then ``model``."""
-    return Pipeline([("input", InputSchema(ignore=("PassengerId",))),
-                     ("features", titanic_features()),
-                     ("model", model)])
+    return LeanPipeline([("input", InputSchema(ignore=("PassengerId",))),
+                         ("features", titanic_features()), ("model", model)])
 
 
 @register("titanic-dnn", "Titanic: engineered features + dense net 64-32 with dropout 0.4 "
