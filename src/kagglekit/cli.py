@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from kagglekit import __version__
@@ -28,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
                  "then the bundled Titanic data)")
     parser.add_argument("--data-dir", help=data_help)
     parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
-    # --data-dir may also follow the command (kagglekit download titanic --data-dir data/).
+    # --data-dir may also follow the command (kagglekit train NAME --data-dir data/).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -66,13 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
 
-    su = add("submit", help="upload a submission CSV to Kaggle")
+    su = add("submit", help="check a submission CSV against the competition's format and "
+                            "upload it to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
     su.add_argument("--competition", default="titanic")
-    su.add_argument("--message", default="kagglekit submission")
+    su.add_argument("--message", help="description on Kaggle (default: pipeline and CV score)")
+    su.add_argument("--wait", action="store_true",
+                    help="wait until Kaggle has scored it and print the public score")
+    su.add_argument("--wait-timeout", type=_seconds, default=None, metavar="SECONDS",
+                    help="give up waiting after this long (default 300)")
 
-    dl = add("download", help="download a competition's data with the Kaggle API")
-    dl.add_argument("competition", nargs="?", default="titanic")
+    ss = add("submissions", help="your submissions to a competition: the local history "
+                                 "beside Kaggle's list")
+    ss.add_argument("competition")
+    ss.add_argument("--local", action="store_true",
+                    help="only the local history (no credentials or network needed)")
+
+    co = add("competitions", help="competition data: competitions download NAME")
+    co_sub = co.add_subparsers(dest="action", required=True, metavar="ACTION")
+    dl = co_sub.add_parser("download", parents=[common],
+                           help="download a competition's files into <data-dir>/NAME/")
+    dl.add_argument("competition")
 
     rn = add("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
@@ -96,6 +112,13 @@ def _seed(text: str) -> int:
     value = int(text)
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
 
@@ -182,22 +205,65 @@ def cmd_submission(args) -> None:
     print(f"submission: {path}")
 
 
+@contextlib.contextmanager
+def _warnings_one_line():
+    """Show warnings (e.g. an exposed kaggle.json) as one ``kagglekit: warning:`` line."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"kagglekit: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = show
+        yield
+
+
 def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
-    result = submit(args.file, competition=args.competition, message=args.message,
-                    data_dir=args.data_dir)
-    print(f"submitted {result['file']} to {result['competition']}: {result.get('status', 'ok')}")
+    with _warnings_one_line():
+        result = submit(args.file, competition=args.competition, message=args.message,
+                        data_dir=args.data_dir, wait=args.wait,
+                        wait_timeout=args.wait_timeout)
+    if args.wait:
+        print(f"public score: {result['public_score']}")
 
 
-def cmd_download(args) -> None:
+def cmd_submissions(args) -> None:
+    from kagglekit.workflow import submissions
+
+    with _warnings_one_line():
+        rows = submissions(args.competition, local_only=args.local)
+    if not rows:
+        print(f"no submissions to {args.competition} yet")
+        return
+    columns = [("ref", "ref"), ("time", "submitted (UTC)"), ("status", "status"),
+               ("public_score", "public"), ("cv_accuracy", "CV"), ("pipeline", "pipeline"),
+               ("seen", "seen"), ("file", "file / message")]
+    table = [[title for _, title in columns]]
+    for row in rows:
+        cells = {k: "-" if row[k] is None else str(row[k]) for k, _ in columns}
+        if row["cv_accuracy"] is not None:
+            cells["cv_accuracy"] = f"{row['cv_accuracy']:.4f}"
+        if row["file"] and row["message"]:
+            cells["file"] = f"{row['file']}: {row['message']}"
+        if row["error"]:
+            cells["status"] = f"error: {row['error']}"
+        table.append([cells[k] for k, _ in columns])
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns) - 1)]
+    for r in table:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+
+
+def cmd_competitions(args) -> None:
     import os
 
     from kagglekit.data.loaders import DATA_DIR_ENV
     from kagglekit.submissions.kaggle_api import download_competition
 
     base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
-    print(f"data: {download_competition(args.competition, Path(base) / args.competition)}")
+    with _warnings_one_line():
+        folder = download_competition(args.competition, Path(base) / args.competition)
+    print(f"data: {folder}")
 
 
 def cmd_run(args) -> None:
@@ -214,7 +280,7 @@ def cmd_run(args) -> None:
 
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
-            "download": cmd_download, "run": cmd_run}
+            "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run}
 
 
 def main(argv: list[str] | None = None) -> int:

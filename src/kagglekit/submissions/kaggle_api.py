@@ -24,12 +24,19 @@ import functools
 import io
 import os
 import re
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 from kagglekit.errors import CredentialsError, KagglekitError
+from kagglekit.submissions.credentials import (
+    CREDENTIALS_HELP,
+    REJECTED_HELP,
+    TOKEN_REJECTED_HELP,
+    config_dir,
+    token_given,
+    warn_if_exposed,
+)
 
 __all__ = ["submit", "download_competition"]
 
@@ -42,19 +49,6 @@ READ_TIMEOUT_S = 30.0
 MAX_RETRIES = 2
 _RETRY_STATUSES = (429, 502, 503, 504)
 
-CREDENTIALS_HELP = (
-    "No Kaggle credentials found: put kaggle.json in ~/.kaggle/ (or in $KAGGLE_CONFIG_DIR), "
-    "or set KAGGLE_USERNAME and KAGGLE_KEY, or set KAGGLE_API_TOKEN "
-    "(see https://www.kaggle.com/settings)"
-)
-_REJECTED_HELP = (
-    "Kaggle rejected the credentials (HTTP 401): check KAGGLE_USERNAME and KAGGLE_KEY, "
-    "KAGGLE_API_TOKEN or kaggle.json, or create a new token at https://www.kaggle.com/settings"
-)
-_TOKEN_REJECTED_HELP = (
-    "Kaggle did not accept the API token (invalid or expired): create a new one at "
-    "https://www.kaggle.com/settings and put it in KAGGLE_API_TOKEN or ~/.kaggle/access_token"
-)
 _COMPETITION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
@@ -93,10 +87,10 @@ def submit(path, competition="titanic", message="kagglekit submission"):
     {'competition': 'titanic', 'file': '...', 'ref': 123, 'status': 'Successfully ...', ...}
     """
     file = _check_csv(path)
-    competition = _check_competition(competition)
+    competition = check_competition(competition)
     message = str(message)
-    api = _authenticated_api()
-    response = _call(
+    api = authenticated_api()
+    response = call_client(
         lambda: api.competition_submit(str(file), message, competition, quiet=True),
         competition,
     )
@@ -148,18 +142,18 @@ def download_competition(competition, dest_dir):
     >>> download_competition("titanic", "data/raw/titanic")  # doctest: +SKIP
     PosixPath('data/raw/titanic')
     """
-    competition = _check_competition(competition)
+    competition = check_competition(competition)
     dest = Path(dest_dir)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KagglekitError(f"Cannot create the folder {dest}: {exc.strerror}") from exc
-    api = _authenticated_api()
+    api = authenticated_api()
     # Download and unpack in a scratch folder next to the destination, then move the files
     # in: a failed or partial download never leaves half a data set behind.
     with tempfile.TemporaryDirectory(prefix=".kaggle-download-", dir=dest) as scratch:
         download_dir = Path(scratch, "download")
-        _call(
+        call_client(
             lambda: api.competition_download_files(
                 competition, path=str(download_dir), force=True, quiet=True
             ),
@@ -199,7 +193,8 @@ def _check_csv(path):
     return file.resolve()
 
 
-def _check_competition(competition):
+def check_competition(competition):
+    """Return ``competition`` if it is a valid competition URL name, else raise."""
     if not isinstance(competition, str) or not _COMPETITION_RE.fullmatch(competition):
         raise KagglekitError(
             f"Invalid competition name {competition!r}: use the name from the competition's "
@@ -351,43 +346,57 @@ def _endpoint():
         return "Kaggle"
 
 
-def _config_dir():
-    """Where kaggle.json lives, computed now (``KaggleApi`` fixes it once, at import)."""
-    configured = os.environ.get("KAGGLE_CONFIG_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    home = Path(os.path.expanduser("~"))
-    legacy = home / ".kaggle"
-    if legacy.exists() or not sys.platform.startswith("linux"):
-        return legacy
-    return Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "kaggle"
+def authenticated_api():
+    """Return an authenticated client, or raise a one-line kagglekit error.
 
+    Warns (:class:`~kagglekit.submissions.credentials.CredentialsWarning`) when a
+    credentials file is readable by other users.
 
-def _authenticated_api():
-    """Return an authenticated client, or raise a one-line kagglekit error."""
+    Returns
+    -------
+    KaggleApi
+        The bounded client subclass, authenticated the way the Kaggle CLI does it.
+
+    Raises
+    ------
+    CredentialsError
+        No credentials were found, or the API token was rejected.
+    """
     api = _api_class()()
-    config_dir = _config_dir()
-    api.config_dir = str(config_dir)
-    api.config = str(config_dir / api.config_file)
+    folder = config_dir()
+    api.config_dir = str(folder)
+    api.config = str(folder / api.config_file)
+    warn_if_exposed(folder)
     try:
-        _call(api.authenticate, competition=None)
+        call_client(api.authenticate, competition=None)
     except CredentialsError as exc:
         # kaggle treats a rejected token like a missing one; say which it was.
-        if isinstance(exc.__cause__, SystemExit) and _token_given():
-            raise CredentialsError(_TOKEN_REJECTED_HELP) from exc.__cause__
+        if isinstance(exc.__cause__, SystemExit) and token_given():
+            raise CredentialsError(TOKEN_REJECTED_HELP) from exc.__cause__
         raise
     return api
 
 
-def _token_given():
-    home = Path(os.path.expanduser("~"))
-    return bool(os.environ.get("KAGGLE_API_TOKEN")) or any(
-        (home / ".kaggle" / name).is_file() for name in ("access_token", "access_token.txt")
-    )
+def call_client(func, competition):
+    """Run ``func`` with the client's output captured and its errors translated.
 
+    Parameters
+    ----------
+    func : callable
+        Calls the Kaggle client; takes no arguments.
+    competition : str or None
+        The competition concerned, named in the error messages.
 
-def _call(func, competition):
-    """Run ``func`` with the client's output captured and its errors translated."""
+    Returns
+    -------
+    object
+        What ``func`` returned.
+
+    Raises
+    ------
+    KagglekitError
+        A one-line message for every failure (HTTP status, network, client error).
+    """
     import requests
 
     try:
@@ -416,7 +425,7 @@ def _http_error(exc, competition):
     status = getattr(exc.response, "status_code", None)
     page = f"https://www.kaggle.com/competitions/{competition}" if competition else None
     if status == 401:
-        return CredentialsError(_REJECTED_HELP)
+        return CredentialsError(REJECTED_HELP)
     if status == 403:
         if page is None:
             return CredentialsError(
