@@ -207,9 +207,13 @@ def cmd_submission(args) -> None:
 
 @contextlib.contextmanager
 def _warnings_one_line():
-    """Show warnings (e.g. an exposed kaggle.json) as one ``kagglekit: warning:`` line."""
+    """Show each distinct warning (e.g. an exposed kaggle.json) once, on one line."""
+    shown = set()
+
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"kagglekit: warning: {message}", file=sys.stderr)
+        if str(message) not in shown:
+            shown.add(str(message))
+            print(f"kagglekit: warning: {message}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")

@@ -54,7 +54,7 @@ def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat
     values = frame[fmt.target]
     if values.isna().any() or not pd.api.types.is_integer_dtype(values):
         raise DataError(f"{source}: {fmt.target} must be integers, got dtype {values.dtype}")
-    bad = sorted(set(values.unique()) - set(fmt.values))
+    bad = sorted(set(values.unique().tolist()) - set(fmt.values))
     if bad:
         raise DataError(f"{source}: {fmt.target} has values {bad[:5]}; allowed {list(fmt.values)}")
 

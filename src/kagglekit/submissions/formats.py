@@ -151,7 +151,7 @@ def _check_against_sample(frame, sample, source, sample_path):
 def _check_values(values, sample_values, source):
     column = values.name
     if values.isna().any():
-        rows = list(np.flatnonzero(values.isna().to_numpy())[:5] + 1)
+        rows = (np.flatnonzero(values.isna().to_numpy())[:5] + 1).tolist()
         raise DataError(f"{source}: {column} is empty in data rows {rows}")
     if pd.api.types.is_numeric_dtype(sample_values):
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
