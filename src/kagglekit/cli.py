@@ -233,6 +233,7 @@ def cmd_submit(args) -> None:
 
 
 def cmd_submissions(args) -> None:
+    from kagglekit.submissions.history import format_table
     from kagglekit.workflow import submissions
 
     with _warnings_one_line():
@@ -240,22 +241,7 @@ def cmd_submissions(args) -> None:
     if not rows:
         print(f"no submissions to {args.competition} yet")
         return
-    columns = [("ref", "ref"), ("time", "submitted (UTC)"), ("status", "status"),
-               ("public_score", "public"), ("cv_accuracy", "CV"), ("pipeline", "pipeline"),
-               ("seen", "seen"), ("file", "file / message")]
-    table = [[title for _, title in columns]]
-    for row in rows:
-        cells = {k: "-" if row[k] is None else str(row[k]) for k, _ in columns}
-        if row["cv_accuracy"] is not None:
-            cells["cv_accuracy"] = f"{row['cv_accuracy']:.4f}"
-        if row["file"] and row["message"]:
-            cells["file"] = f"{row['file']}: {row['message']}"
-        if row["error"]:
-            cells["status"] = f"error: {row['error']}"
-        table.append([cells[k] for k, _ in columns])
-    widths = [max(len(r[i]) for r in table) for i in range(len(columns) - 1)]
-    for r in table:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+    print("\n".join(format_table(rows)))
 
 
 def cmd_competitions(args) -> None:

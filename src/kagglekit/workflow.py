@@ -198,8 +198,8 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
         reason), or the wait timed out (the submission itself was made and recorded).
     """
     from kagglekit.submissions import history, scoring  # import kaggle lazily
+    from kagglekit.submissions.client import check_competition
     from kagglekit.submissions.formats import check_submission_file
-    from kagglekit.submissions.kaggle_api import check_competition
     from kagglekit.submissions.kaggle_api import submit as upload
 
     check_competition(competition)
@@ -276,7 +276,7 @@ def submissions(competition: str, *, folder: str | Path = "submissions",
         Rows from :func:`kagglekit.submissions.history.merge`, newest first.
     """
     from kagglekit.submissions import history
-    from kagglekit.submissions.kaggle_api import check_competition
+    from kagglekit.submissions.client import check_competition
 
     check_competition(competition)
     history_path = Path(folder) / history.HISTORY_FILE

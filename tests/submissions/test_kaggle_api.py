@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions import kaggle_api
+from kagglekit.submissions import client, kaggle_api
 from kagglekit.submissions.credentials import CredentialsWarning
 from tests.submissions.conftest import CSV_BYTES
 from tests.submissions.fake_kaggle import SilentServer
@@ -140,7 +140,7 @@ def test_a_long_outage_gives_up_quickly(fake, legacy_key, csv_file):
         kaggle_api.submit(csv_file)
 
     assert time.monotonic() - start < 10
-    assert len(fake.state.fail_next) == 10 - 1 - kaggle_api.MAX_RETRIES
+    assert len(fake.state.fail_next) == 10 - 1 - client.MAX_RETRIES
     assert fake.state.submissions == []
 
 
@@ -179,7 +179,7 @@ def test_dead_network_fails_fast(isolated_env, free_port, csv_file, monkeypatch)
 def test_hung_server_times_out(isolated_env, free_port, csv_file, monkeypatch):
     monkeypatch.setenv("KAGGLE_USERNAME", "someone")
     monkeypatch.setenv("KAGGLE_KEY", "secret-key-123")
-    monkeypatch.setattr(kaggle_api, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(client, "READ_TIMEOUT_S", 0.5)
 
     with SilentServer():
         start = time.monotonic()
@@ -223,7 +223,8 @@ def test_importing_the_module_does_not_import_kaggle():
         spec = importlib.util.spec_from_file_location("probe", {str(kaggle_api.__file__)!r})
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
         added = {{m.split(".")[0] for m in set(sys.modules) - before}} & heavy
-        import kagglekit.submissions.kaggle_api
+        import kagglekit.submissions.kaggle_api, kagglekit.submissions.scoring
+        import kagglekit.submissions.history, kagglekit.submissions.formats
         print(sorted(added | {{m for m in ("kaggle", "kagglesdk") if m in sys.modules}}))
         """
     )

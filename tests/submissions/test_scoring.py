@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions import kaggle_api, scoring
+from kagglekit.submissions import client, scoring
 
 LIST_RPC = "/api/v1/competitions.CompetitionApiService/ListSubmissions"
 GET_RPC = "/api/v1/competitions.CompetitionApiService/GetSubmission"
@@ -108,10 +108,10 @@ def test_list_before_accepting_the_rules(fake, legacy_key):
 
 @pytest.mark.parametrize("status", [429, 502, 503])
 def test_list_retries_a_brief_outage(fake, legacy_key, status):
-    fake.state.fail_next = [status] * kaggle_api.MAX_RETRIES
+    fake.state.fail_next = [status] * client.MAX_RETRIES
 
     assert scoring.list_submissions("titanic") == []
-    assert _calls(fake, LIST_RPC) == kaggle_api.MAX_RETRIES + 1
+    assert _calls(fake, LIST_RPC) == client.MAX_RETRIES + 1
 
 
 @pytest.mark.parametrize(("status", "match"), [(429, "rate-limiting"), (503, "server error")])
@@ -121,8 +121,8 @@ def test_list_gives_up_after_bounded_retries(fake, legacy_key, status, match):
     with pytest.raises(KagglekitError, match=match):
         scoring.list_submissions("titanic")
 
-    assert _calls(fake, LIST_RPC) == kaggle_api.MAX_RETRIES + 1
-    assert len(fake.state.fail_next) == 10 - kaggle_api.MAX_RETRIES - 1
+    assert _calls(fake, LIST_RPC) == client.MAX_RETRIES + 1
+    assert len(fake.state.fail_next) == 10 - client.MAX_RETRIES - 1
 
 
 def test_list_on_a_dead_network(isolated_env, free_port, monkeypatch):

@@ -25,7 +25,8 @@ from pathlib import Path
 from kagglekit.errors import KagglekitError
 from kagglekit.fileio import timestamp
 
-__all__ = ["HISTORY_FILE", "append_event", "read_history", "merge", "learned_scores"]
+__all__ = ["HISTORY_FILE", "append_event", "read_history", "merge", "learned_scores",
+           "format_table"]
 
 #: The history's file name inside the submissions folder.
 HISTORY_FILE = "history.jsonl"
@@ -206,6 +207,39 @@ def learned_scores(local, remote):
             news.append({"competition": record.get("competition"), "ref": record["ref"],
                          **{k: kaggle.get(k) for k in _SCORE_FIELDS}})
     return news
+
+
+_COLUMNS = (("ref", "ref"), ("time", "submitted (UTC)"), ("status", "status"),
+            ("public_score", "public"), ("cv_accuracy", "CV"), ("pipeline", "pipeline"),
+            ("seen", "seen"), ("file", "file / message"))
+
+
+def format_table(rows):
+    """The rows of :func:`merge` as aligned text lines, a header first.
+
+    Parameters
+    ----------
+    rows : list of dict
+        From :func:`merge`.
+
+    Returns
+    -------
+    list of str
+        One line per row; a missing value shows as ``-``, an error as ``error: <reason>``.
+    """
+    table = [[title for _, title in _COLUMNS]]
+    for row in rows:
+        cells = {key: "-" if row[key] is None else str(row[key]) for key, _ in _COLUMNS}
+        if row["cv_accuracy"] is not None:
+            cells["cv_accuracy"] = f"{row['cv_accuracy']:.4f}"
+        if row["file"] and row["message"]:
+            cells["file"] = f"{row['file']}: {row['message']}"
+        if row["error"]:
+            cells["status"] = f"error: {row['error']}"
+        table.append([cells[key] for key, _ in _COLUMNS])
+    widths = [max(len(line[i]) for line in table) for i in range(len(_COLUMNS) - 1)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
+            + "  " + line[-1] for line in table]
 
 
 def _short_time(value):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from kagglekit.errors import KagglekitError
-from kagglekit.submissions.kaggle_api import authenticated_api, call_client, check_competition
+from kagglekit.submissions.client import authenticated_api, call_client, check_competition
 
 __all__ = ["list_submissions", "get_submission", "wait_for_score"]
 
