@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import contextlib
 import functools
 import json
 import sys
@@ -205,26 +204,27 @@ def cmd_submission(args) -> None:
     print(f"submission: {path}")
 
 
-@contextlib.contextmanager
-def _warnings_one_line():
+class _OneLineWarnings(warnings.catch_warnings):
     """Show each distinct warning (e.g. an exposed kaggle.json) once, on one line."""
-    shown = set()
 
-    def show(message, category, filename, lineno, file=None, line=None):
-        if str(message) not in shown:
-            shown.add(str(message))
-            print(f"kagglekit: warning: {message}", file=sys.stderr)
-
-    with warnings.catch_warnings():
+    def __enter__(self):
+        entered = super().__enter__()
         warnings.simplefilter("always")
+        shown = set()
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if str(message) not in shown:
+                shown.add(str(message))
+                print(f"kagglekit: warning: {message}", file=sys.stderr)
+
         warnings.showwarning = show
-        yield
+        return entered
 
 
 def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
-    with _warnings_one_line():
+    with _OneLineWarnings():
         result = submit(args.file, competition=args.competition, message=args.message,
                         data_dir=args.data_dir, wait=args.wait,
                         wait_timeout=args.wait_timeout)
@@ -236,7 +236,7 @@ def cmd_submissions(args) -> None:
     from kagglekit.submissions.history import format_table
     from kagglekit.workflow import submissions
 
-    with _warnings_one_line():
+    with _OneLineWarnings():
         rows = submissions(args.competition, local_only=args.local)
     if not rows:
         print(f"no submissions to {args.competition} yet")
@@ -251,7 +251,7 @@ def cmd_competitions(args) -> None:
     from kagglekit.submissions.kaggle_api import download_competition
 
     base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
-    with _warnings_one_line():
+    with _OneLineWarnings():
         folder = download_competition(args.competition, Path(base) / args.competition)
     print(f"data: {folder}")
 

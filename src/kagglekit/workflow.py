@@ -285,7 +285,11 @@ def submissions(competition: str, *, folder: str | Path = "submissions",
         return history.merge(local, None)
     from kagglekit.submissions.scoring import list_submissions
 
-    remote = list_submissions(competition)
+    try:
+        remote = list_submissions(competition)
+    except KagglekitError as exc:
+        raise type(exc)(f"{exc} (`kagglekit submissions {competition} --local` shows the "
+                        "local history alone)") from exc
     for news in history.learned_scores(local, remote):
         history.append_event(history_path, "scored", **news)
     return history.merge(local, remote)

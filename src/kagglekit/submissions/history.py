@@ -178,7 +178,7 @@ def merge(local, remote):
             "cv_accuracy": None, "pipeline": None, "file": item.get("file_name"),
             "error": item.get("error"), "message": item.get("description"), "seen": "kaggle",
         })
-    return sorted(rows, key=lambda row: row["time"] or "", reverse=True)
+    return sorted(rows, key=lambda row: (row["time"] or "", row["ref"] or 0), reverse=True)
 
 
 def learned_scores(local, remote):
