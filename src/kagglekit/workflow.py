@@ -6,6 +6,7 @@ Every step is a library function the CLI and scripts can call on their own too.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +160,8 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
     """Check a submission CSV against the competition's format, upload it, record it.
 
     Nothing is uploaded when the file does not fit the format (see
-    :func:`kagglekit.submissions.formats.check_submission_file`). Each upload is appended to
+    :func:`kagglekit.submissions.formats.check_submission_file`); a file whose sha256 is
+    already in the history gives a warning (it is still uploaded). Each upload is appended to
     ``<folder>/history.jsonl`` with the file's sha256, the pipeline and CV score of its
     manifest, the message and Kaggle's ref; with ``wait`` the score is polled and recorded
     too.
@@ -208,12 +210,17 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
         raise KagglekitError(f"{path}: no such submission file")
     checked = check_submission_file(path, competition, data_dir)
     origin = _manifest_of(path)
+    history_path = Path(folder) / history.HISTORY_FILE
+    for earlier in history.read_history(history_path, competition):
+        if earlier.get("sha256") == origin["sha256"]:
+            warnings.warn(f"{path.name} was already submitted to {competition} "
+                          f"(ref {earlier.get('ref')}, {earlier.get('time')})", stacklevel=2)
+            break
     if message is None:
         cv = origin.get("cv_accuracy")
         message = ", ".join(filter(None, [origin.get("pipeline") or "kagglekit submission",
                                           f"CV {cv:.4f}" if cv is not None else None]))
     result = upload(path, competition=competition, message=message)
-    history_path = Path(folder) / history.HISTORY_FILE
     history.append_event(history_path, "submitted", competition=competition,
                          ref=result["ref"], file=result["file"], sha256=origin["sha256"],
                          pipeline=origin.get("pipeline"), cv_accuracy=origin.get("cv_accuracy"),

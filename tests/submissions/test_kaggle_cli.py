@@ -195,3 +195,15 @@ def test_dead_network_is_a_clear_error(isolated_env, free_port, good_file, monke
     assert time.monotonic() - start < 30
     err = _one_error_line(capsys.readouterr().err)
     assert "Could not reach Kaggle" in err and "secret-key-123" not in err
+
+
+def test_submitting_the_same_file_again_warns(fake, legacy_key, good_file, cwd, capsys):
+    assert main(["submit", str(good_file)]) == 0
+    assert capsys.readouterr().err == ""
+
+    assert main(["submit", str(good_file), "--message", "again"]) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"kagglekit: warning: {good_file.name} was already submitted to "
+                          "titanic (ref 1000, ") and err.count("\n") == 1
+    assert len(fake.state.submissions) == 2  # a warning, not a refusal

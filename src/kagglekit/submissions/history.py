@@ -225,7 +225,8 @@ def format_table(rows):
     Returns
     -------
     list of str
-        One line per row; a missing value shows as ``-``, an error as ``error: <reason>``.
+        One line per row; a missing value shows as ``-``; Kaggle's reason for an error
+        follows the file, as ``[error: <reason>]``.
     """
     table = [[title for _, title in _COLUMNS]]
     for row in rows:
@@ -235,7 +236,7 @@ def format_table(rows):
         if row["file"] and row["message"]:
             cells["file"] = f"{row['file']}: {row['message']}"
         if row["error"]:
-            cells["status"] = f"error: {row['error']}"
+            cells["file"] += f" [error: {row['error']}]"
         table.append([cells[key] for key, _ in _COLUMNS])
     widths = [max(len(line[i]) for line in table) for i in range(len(_COLUMNS) - 1)]
     return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
