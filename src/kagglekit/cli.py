@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     su.add_argument("--wait", action="store_true",
                     help="wait until Kaggle has scored it and print the public score")
     su.add_argument("--wait-timeout", type=_seconds, default=None, metavar="SECONDS",
-                    help="give up waiting after this long (default 300)")
+                    help="give up waiting after this long (default 300; implies --wait)")
 
     ss = add("submissions", help="your submissions to a competition: the local history "
                                  "beside Kaggle's list")
@@ -116,7 +116,7 @@ def _seed(text: str) -> int:
 
 def _seconds(text: str) -> float:
     value = float(text)
-    if not value > 0:
+    if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
@@ -224,12 +224,12 @@ class _OneLineWarnings(warnings.catch_warnings):
 def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
+    wait = args.wait or args.wait_timeout is not None
     with _OneLineWarnings():
         result = submit(args.file, competition=args.competition, message=args.message,
-                        data_dir=args.data_dir, wait=args.wait,
-                        wait_timeout=args.wait_timeout)
-    if args.wait:
-        print(f"public score: {result['public_score']}")
+                        data_dir=args.data_dir, wait=wait, wait_timeout=args.wait_timeout)
+    if wait:
+        print(f"public score: {result['public_score'] or 'none (Kaggle shows no public score)'}")
 
 
 def cmd_submissions(args) -> None:

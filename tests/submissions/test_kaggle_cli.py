@@ -98,7 +98,7 @@ def test_the_wait_is_bounded(fake, legacy_key, good_file, cwd, capsys):
     fake.state.scoring.update(pending_polls=10**6)
 
     start = time.monotonic()
-    assert main(["submit", str(good_file), "--wait", "--wait-timeout", "0.3"]) == 2
+    assert main(["submit", str(good_file), "--wait-timeout", "0.3"]) == 2  # implies --wait
 
     assert time.monotonic() - start < 30
     err = _one_error_line(capsys.readouterr().err)
@@ -207,3 +207,11 @@ def test_submitting_the_same_file_again_warns(fake, legacy_key, good_file, cwd, 
     assert err.startswith(f"kagglekit: warning: {good_file.name} was already submitted to "
                           "titanic (ref 1000, ") and err.count("\n") == 1
     assert len(fake.state.submissions) == 2  # a warning, not a refusal
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "inf", "nan", "soon"])
+def test_the_wait_timeout_must_be_a_finite_positive_number(value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["submit", "x.csv", "--wait-timeout", value])
+    assert exit_.value.code == 2
+    assert "--wait-timeout" in capsys.readouterr().err
