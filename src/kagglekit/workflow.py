@@ -258,8 +258,9 @@ def _manifest_of(path: Path) -> dict:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("sha256") != digest:
         return {"sha256": digest}
-    return {"sha256": digest, "pipeline": manifest.get("pipeline"),
-            "cv_accuracy": manifest.get("cv_accuracy")}
+    cv = manifest.get("cv_accuracy")
+    return {"sha256": digest, "pipeline": str(manifest.get("pipeline") or "") or None,
+            "cv_accuracy": float(cv) if isinstance(cv, int | float) else None}
 
 
 def submissions(competition: str, *, folder: str | Path = "submissions",

@@ -215,3 +215,17 @@ def test_the_wait_timeout_must_be_a_finite_positive_number(value, capsys):
         main(["submit", "x.csv", "--wait-timeout", value])
     assert exit_.value.code == 2
     assert "--wait-timeout" in capsys.readouterr().err
+
+
+def test_a_file_edited_after_export_is_not_credited_to_the_pipeline(fake, legacy_key,
+                                                                     good_file, cwd):
+    lines = good_file.read_text().splitlines()
+    lines[1] = lines[1][:-1] + "1"  # still a valid submission, no longer the model's output
+    good_file.write_text("\n".join(lines) + "\n")
+
+    assert main(["submit", str(good_file)]) == 0
+
+    (submitted,) = _events(cwd)
+    assert submitted["pipeline"] is None and submitted["cv_accuracy"] is None
+    assert submitted["message"] == "kagglekit submission"
+    assert fake.state.submissions[0]["description"] == "kagglekit submission"
