@@ -298,6 +298,20 @@ def test_kaggle_json_in_home_without_config_dir(fake, csv_file, monkeypatch):
     assert fake.state.submissions[-1]["data"] == CSV_BYTES
 
 
+def test_kaggle_json_in_xdg_config_when_there_is_no_home_kaggle(fake, csv_file, monkeypatch):
+    monkeypatch.delenv("KAGGLE_CONFIG_DIR")
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "kaggle"
+    folder.mkdir(parents=True)
+    (folder / "kaggle.json").write_text(
+        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
+    )
+    (folder / "kaggle.json").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+
+
 def test_environment_key_overrides_kaggle_json(fake, legacy_key, csv_file):
     config = Path(os.environ["KAGGLE_CONFIG_DIR"])
     config.mkdir()
