@@ -65,8 +65,16 @@ def append_event(path, event, **fields):
         # A line left unfinished by a crash must not swallow this one.
         if os.fstat(fd).st_size and not _ends_with_newline(path):
             line = "\n" + line
-        os.write(fd, line.encode("utf-8"))
+        data = line.encode("utf-8")
+        written = 0
+        while written < len(data):  # one write, unless the system writes less at once
+            written += os.write(fd, data[written:])
         os.fsync(fd)
+    except OSError as exc:
+        raise KagglekitError(
+            f"Cannot write the submission history {path}: {exc.strerror or exc}; free some "
+            "disk space, then check the file"
+        ) from exc
     finally:
         os.close(fd)
     return record
