@@ -5,8 +5,6 @@ Every step is a library function the CLI and scripts can call on their own too.
 
 from __future__ import annotations
 
-import json
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,6 +199,7 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
     """
     from kagglekit.submissions import history, scoring  # import kaggle lazily
     from kagglekit.submissions.client import check_competition
+    from kagglekit.submissions.export import submission_origin
     from kagglekit.submissions.formats import check_submission_file
     from kagglekit.submissions.kaggle_api import submit as upload
 
@@ -209,13 +208,9 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
     if not path.is_file():
         raise KagglekitError(f"{path}: no such submission file")
     checked = check_submission_file(path, competition, data_dir)
-    origin = _manifest_of(path)
+    origin = submission_origin(path)
     history_path = Path(folder) / history.HISTORY_FILE
-    for earlier in history.read_history(history_path, competition):
-        if earlier.get("sha256") == origin["sha256"]:
-            warnings.warn(f"{path.name} was already submitted to {competition} "
-                          f"(ref {earlier.get('ref')}, {earlier.get('time')})", stacklevel=2)
-            break
+    history.warn_if_submitted(history_path, competition, path.name, origin["sha256"])
     if message is None:
         cv = origin.get("cv_accuracy")
         message = ", ".join(filter(None, [origin.get("pipeline") or "kagglekit submission",
@@ -245,22 +240,6 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
                              f"({path.name}): {reason}; fix the file and submit again")
     result.update(public_score=scored["public_score"], private_score=scored["private_score"])
     return result
-
-
-def _manifest_of(path: Path) -> dict:
-    """The file's sha256, plus pipeline and CV score when its manifest describes this file."""
-    from kagglekit.fileio import sha256_of
-
-    digest = sha256_of(path)
-    try:
-        manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = None
-    if not isinstance(manifest, dict) or manifest.get("sha256") != digest:
-        return {"sha256": digest}
-    cv = manifest.get("cv_accuracy")
-    return {"sha256": digest, "pipeline": str(manifest.get("pipeline") or "") or None,
-            "cv_accuracy": float(cv) if isinstance(cv, int | float) else None}
 
 
 def submissions(competition: str, *, folder: str | Path = "submissions",

@@ -25,8 +25,8 @@ from pathlib import Path
 from kagglekit.errors import KagglekitError
 from kagglekit.fileio import timestamp
 
-__all__ = ["HISTORY_FILE", "append_event", "read_history", "merge", "learned_scores",
-           "format_table"]
+__all__ = ["HISTORY_FILE", "append_event", "read_history", "warn_if_submitted", "merge",
+           "learned_scores", "format_table"]
 
 #: The history's file name inside the submissions folder.
 HISTORY_FILE = "history.jsonl"
@@ -139,6 +139,34 @@ def _events(path):
             warnings.warn(f"{path}:{number}: unreadable history line skipped", stacklevel=3)
             continue
         yield event
+
+
+def warn_if_submitted(path, competition, name, sha256):
+    """Warn when a file with this sha256 was already submitted to the competition.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The history file.
+    competition : str
+        The competition's URL name.
+    name : str
+        The file's name, for the message.
+    sha256 : str
+        The file's hex sha256.
+
+    Returns
+    -------
+    dict or None
+        The earlier submission's record, if any (a ``UserWarning`` was issued).
+    """
+    for earlier in read_history(path, competition):
+        if earlier.get("sha256") == sha256:
+            warnings.warn(f"{name} was already submitted to {competition} (ref "
+                          f"{earlier.get('ref')}, {_short_time(earlier.get('time'))} UTC)",
+                          stacklevel=2)
+            return earlier
+    return None
 
 
 def merge(local, remote):
