@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
                  "then the bundled Titanic data)")
     parser.add_argument("--data-dir", help=data_help)
     parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
-    # --data-dir may also follow the command (kagglekit download titanic --data-dir data/).
+    # --data-dir may also follow the command (kagglekit train NAME --data-dir data/).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -67,13 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
 
-    su = add("submit", help="upload a submission CSV to Kaggle")
+    su = add("submit", help="check a submission CSV against the competition's format and "
+                            "upload it to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
     su.add_argument("--competition", default="titanic")
-    su.add_argument("--message", default="kagglekit submission")
+    su.add_argument("--message", help="description on Kaggle (default: pipeline and CV score)")
+    su.add_argument("--wait", action="store_true",
+                    help="wait until Kaggle has scored it and print the public score")
+    su.add_argument("--wait-timeout", type=_seconds, default=None, metavar="SECONDS",
+                    help="give up waiting after this long (default 300; implies --wait)")
 
-    dl = add("download", help="download a competition's data with the Kaggle API")
-    dl.add_argument("competition", nargs="?", default="titanic")
+    ss = add("submissions", help="your submissions to a competition: the local history "
+                                 "beside Kaggle's list")
+    ss.add_argument("competition")
+    ss.add_argument("--local", action="store_true",
+                    help="only the local history (no credentials or network needed)")
+
+    co = add("competitions", help="competition data: competitions download NAME")
+    co_sub = co.add_subparsers(dest="action", required=True, metavar="ACTION")
+    dl = co_sub.add_parser("download", parents=[common],
+                           help="download a competition's files into <data-dir>/NAME/")
+    dl.add_argument("competition")
 
     rn = add("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
@@ -97,6 +111,13 @@ def _seed(text: str) -> int:
     value = int(text)
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
 
@@ -204,22 +225,56 @@ def cmd_submission(args) -> None:
     print(f"submission: {path}")
 
 
+class _OneLineWarnings(warnings.catch_warnings):
+    """Show each distinct warning (e.g. an exposed kaggle.json) once, on one line."""
+
+    def __enter__(self):
+        entered = super().__enter__()
+        warnings.simplefilter("always")
+        shown = set()
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if str(message) not in shown:
+                shown.add(str(message))
+                print(f"kagglekit: warning: {message}", file=sys.stderr)
+
+        warnings.showwarning = show
+        return entered
+
+
 def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
-    result = submit(args.file, competition=args.competition, message=args.message,
-                    data_dir=args.data_dir)
-    print(f"submitted {result['file']} to {result['competition']}: {result.get('status', 'ok')}")
+    wait = args.wait or args.wait_timeout is not None
+    with _OneLineWarnings():
+        result = submit(args.file, competition=args.competition, message=args.message,
+                        data_dir=args.data_dir, wait=wait, wait_timeout=args.wait_timeout)
+    if wait:
+        print(f"public score: {result['public_score'] or 'none (Kaggle shows no public score)'}")
 
 
-def cmd_download(args) -> None:
+def cmd_submissions(args) -> None:
+    from kagglekit.submissions.history import format_table
+    from kagglekit.workflow import submissions
+
+    with _OneLineWarnings():
+        rows = submissions(args.competition, local_only=args.local)
+    if not rows:
+        print(f"no submissions to {args.competition} yet")
+        return
+    print("\n".join(format_table(rows)))
+
+
+def cmd_competitions(args) -> None:
     import os
 
     from kagglekit.data.loaders import DATA_DIR_ENV
     from kagglekit.submissions.kaggle_api import download_competition
 
     base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
-    print(f"data: {download_competition(args.competition, Path(base) / args.competition)}")
+    with _OneLineWarnings():
+        folder = download_competition(args.competition, Path(base) / args.competition)
+    print(f"data: {folder}")
 
 
 def cmd_run(args) -> None:
@@ -236,7 +291,7 @@ def cmd_run(args) -> None:
 
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
-            "download": cmd_download, "run": cmd_run}
+            "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run}
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):

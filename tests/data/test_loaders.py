@@ -30,7 +30,7 @@ def test_data_dir_argument_and_environment(tmp_path, monkeypatch, titanic):
 
 
 def test_data_dir_without_files_says_what_to_do(tmp_path):
-    with pytest.raises(DataError, match="kagglekit download titanic"):
+    with pytest.raises(DataError, match="kagglekit competitions download titanic"):
         load_dataset("titanic", tmp_path)
 
 

@@ -11,6 +11,12 @@ kagglesdk). This server answers the few RPCs kagglekit uses:
 - ``POST /api/v1/competitions.CompetitionApiService/CreateSubmission`` -> ``{"ref", "message"}``
 - ``POST /api/v1/competitions.CompetitionApiService/DownloadDataFiles`` -> 302 to
   ``GET /files/<competition>.zip``, a zip of the competition's files
+- ``POST /api/v1/competitions.CompetitionApiService/GetSubmission`` -> one ``ApiSubmission``
+  (``ref``, ``date``, ``description``, ``fileName``, ``status`` PENDING / COMPLETE / ERROR,
+  ``publicScore``, ``privateScore``, ``errorDescription``); each call while the submission
+  still has ``pending_polls`` answers PENDING and counts one down
+- ``POST /api/v1/competitions.CompetitionApiService/ListSubmissions`` ->
+  ``{"submissions": [...]}``, the competition's submissions newest first (no count-down)
 
 Errors are answered the way Kaggle does: JSON ``{"code": <status>, "message": ...}``.
 """
@@ -26,6 +32,7 @@ import threading
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOST = "127.0.0.1"
@@ -60,10 +67,34 @@ class FakeKaggleState:
     entered: set = field(default_factory=lambda: {"titanic"})
     uploads: dict = field(default_factory=dict)  # token -> {"file_name", "data"}
     submissions: list = field(default_factory=list)
+    # How each new submission gets scored: PENDING for `pending_polls` GetSubmission calls,
+    # then COMPLETE with `public_score`, or ERROR with `error` when that is set.
+    scoring: dict = field(
+        default_factory=lambda: {"pending_polls": 1, "public_score": "0.77511", "error": None}
+    )
     calls: list = field(default_factory=list)  # (method, path, authorization header)
     # Statuses to answer the next RPCs with, one per call (e.g. [503, 503] for an outage).
     fail_next: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_submission(self, competition, *, description, file_name, data=b""):
+        """Record a submission, scored as ``scoring`` says; returns its ref.
+
+        Tests call it directly for submissions made on the website (hold ``lock`` while the
+        server runs, as the handler does)."""
+        ref = 1000 + len(self.submissions)
+        self.submissions.append(
+            {
+                "ref": ref,
+                "competition": competition,
+                "description": description,
+                "file_name": file_name,
+                "data": data,
+                "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                **self.scoring,
+            }
+        )
+        return ref
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -136,6 +167,8 @@ class _Handler(BaseHTTPRequestHandler):
             "competitions.CompetitionApiService/StartSubmissionUpload": self._start_upload,
             "competitions.CompetitionApiService/CreateSubmission": self._create_submission,
             "competitions.CompetitionApiService/DownloadDataFiles": self._download_files,
+            "competitions.CompetitionApiService/GetSubmission": self._get_submission,
+            "competitions.CompetitionApiService/ListSubmissions": self._list_submissions,
         }
         handler = handlers.get(rpc)
         if handler is None:
@@ -195,23 +228,57 @@ class _Handler(BaseHTTPRequestHandler):
             upload = self.state.uploads.get(request.get("blobFileTokens"))
             if upload is None or upload["data"] is None:
                 return self._error(400, "Unknown or incomplete upload")
-            ref = 1000 + len(self.state.submissions)
-            self.state.submissions.append(
-                {
-                    "ref": ref,
-                    "competition": competition,
-                    "description": request.get("submissionDescription"),
-                    "file_name": upload["file_name"],
-                    "data": upload["data"],
-                }
+            ref = self.state.add_submission(
+                competition,
+                description=request.get("submissionDescription"),
+                file_name=upload["file_name"],
+                data=upload["data"],
             )
         return self._send(200, {"ref": ref, "message": f"Successfully submitted to {competition}"})
+
+    def _get_submission(self, request):
+        with self.state.lock:
+            found = [s for s in self.state.submissions if s["ref"] == request.get("ref")]
+            if not found:
+                return self._error(404, f"Submission {request.get('ref')} not found")
+            answer = _as_api_submission(found[0])
+            if found[0]["pending_polls"] > 0:
+                found[0]["pending_polls"] -= 1
+        return self._send(200, answer)
+
+    def _list_submissions(self, request):
+        competition = request.get("competitionName")
+        if self._competition_error(competition) is not None:
+            return None
+        with self.state.lock:
+            mine = [s for s in self.state.submissions if s["competition"] == competition]
+            answer = [_as_api_submission(s) for s in reversed(mine)]
+        return self._send(200, {"submissions": answer})
 
     def _download_files(self, request):
         competition = request.get("competitionName")
         if self._competition_error(competition) is not None:
             return None
         return self._send(302, b"", headers={"Location": f"/files/{competition}.zip"})
+
+
+def _as_api_submission(submission):
+    """A stored submission as Kaggle's JSON ``ApiSubmission``."""
+    answer = {
+        "ref": submission["ref"],
+        "date": submission["date"],
+        "description": submission["description"],
+        "fileName": submission["file_name"],
+        "status": "PENDING",
+    }
+    if submission["pending_polls"] > 0:
+        return answer
+    if submission["error"]:
+        answer.update(status="ERROR", errorDescription=submission["error"])
+    else:
+        answer.update(status="COMPLETE", publicScore=submission["public_score"],
+                      privateScore="")
+    return answer
 
 
 class _Server(ThreadingHTTPServer):

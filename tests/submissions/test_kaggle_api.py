@@ -6,9 +6,6 @@ fake server (fake_kaggle.py) listens there. Nothing of kagglekit or kaggle is mo
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import os
 import subprocess
 import sys
@@ -19,73 +16,10 @@ from pathlib import Path
 import pytest
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions import kaggle_api
-from tests.submissions.fake_kaggle import FakeKaggle, SilentServer, port_in_use
-
-CSV_BYTES = b"PassengerId,Survived\n892,0\n893,1\n"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _kaggle_imported_offline(tmp_path_factory):
-    """Import kaggle once without credentials.
-
-    ``kaggle/__init__.py`` authenticates at import time with KaggleApi, which ignores
-    KAGGLE_API_ENVIRONMENT: with a token in the environment it would call api.kaggle.com.
-    """
-    if "kaggle" in sys.modules:
-        return
-    with pytest.MonkeyPatch.context() as mp:
-        for name in list(os.environ):
-            if name.startswith("KAGGLE_"):
-                mp.delenv(name)
-        home = tmp_path_factory.mktemp("import-home")
-        mp.setenv("HOME", str(home))
-        mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            importlib.import_module("kaggle")
-
-
-@pytest.fixture
-def isolated_env(tmp_path, monkeypatch):
-    """No real credentials: HOME, config dirs and every KAGGLE_* variable point at tmp_path."""
-    for name in list(os.environ):
-        if name.startswith("KAGGLE_") or name in ("VERBOSE", "VERBOSE_OUTPUT"):
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "kaggle-config"))
-    monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "TEST")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
-    return tmp_path
-
-
-@pytest.fixture
-def free_port():
-    if port_in_use():
-        pytest.skip("port 7777 (fixed by kagglesdk for KAGGLE_API_ENVIRONMENT=TEST) is in use")
-
-
-@pytest.fixture
-def fake(isolated_env, free_port):
-    with FakeKaggle() as server:
-        yield server
-
-
-@pytest.fixture
-def legacy_key(fake, monkeypatch):
-    monkeypatch.setenv("KAGGLE_USERNAME", fake.state.username)
-    monkeypatch.setenv("KAGGLE_KEY", fake.state.key)
-
-
-@pytest.fixture
-def csv_file(tmp_path):
-    path = tmp_path / "submission.csv"
-    path.write_bytes(CSV_BYTES)
-    return path
+from kagglekit.submissions import client, kaggle_api
+from kagglekit.submissions.credentials import CredentialsWarning
+from tests.submissions.conftest import CSV_BYTES
+from tests.submissions.fake_kaggle import SilentServer
 
 
 def test_submit_uploads_file_and_message(fake, legacy_key, csv_file, capfd):
@@ -206,7 +140,7 @@ def test_a_long_outage_gives_up_quickly(fake, legacy_key, csv_file):
         kaggle_api.submit(csv_file)
 
     assert time.monotonic() - start < 10
-    assert len(fake.state.fail_next) == 10 - 1 - kaggle_api.MAX_RETRIES
+    assert len(fake.state.fail_next) == 10 - 1 - client.MAX_RETRIES
     assert fake.state.submissions == []
 
 
@@ -245,7 +179,7 @@ def test_dead_network_fails_fast(isolated_env, free_port, csv_file, monkeypatch)
 def test_hung_server_times_out(isolated_env, free_port, csv_file, monkeypatch):
     monkeypatch.setenv("KAGGLE_USERNAME", "someone")
     monkeypatch.setenv("KAGGLE_KEY", "secret-key-123")
-    monkeypatch.setattr(kaggle_api, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(client, "READ_TIMEOUT_S", 0.5)
 
     with SilentServer():
         start = time.monotonic()
@@ -289,7 +223,8 @@ def test_importing_the_module_does_not_import_kaggle():
         spec = importlib.util.spec_from_file_location("probe", {str(kaggle_api.__file__)!r})
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
         added = {{m.split(".")[0] for m in set(sys.modules) - before}} & heavy
-        import kagglekit.submissions.kaggle_api
+        import kagglekit.submissions.kaggle_api, kagglekit.submissions.scoring
+        import kagglekit.submissions.history, kagglekit.submissions.formats
         print(sorted(added | {{m for m in ("kaggle", "kagglesdk") if m in sys.modules}}))
         """
     )
@@ -323,3 +258,122 @@ def test_first_use_without_credentials_prints_nothing(tmp_path):
     assert result.stdout == ""
     assert result.stderr.startswith("CredentialsError: No Kaggle credentials found"), result.stderr
     assert "\n" not in result.stderr
+
+
+# --------------------------------------------------------------------------- credential sources
+
+
+def test_api_token_from_a_file_named_by_the_variable(fake, csv_file, tmp_path, monkeypatch):
+    token_file = tmp_path / "token.txt"
+    token_file.write_text(fake.state.token + "\n")
+    monkeypatch.setenv("KAGGLE_API_TOKEN", str(token_file))
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.calls[-1][2] == f"Bearer {fake.state.token}"
+
+
+def test_api_token_from_home_access_token(fake, csv_file):
+    folder = Path(os.environ["HOME"]) / ".kaggle"
+    folder.mkdir()
+    (folder / "access_token").write_text(fake.state.token)
+    (folder / "access_token").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.calls[-1][2] == f"Bearer {fake.state.token}"
+
+
+def test_kaggle_json_in_home_without_config_dir(fake, csv_file, monkeypatch):
+    monkeypatch.delenv("KAGGLE_CONFIG_DIR")
+    folder = Path(os.environ["HOME"]) / ".kaggle"
+    folder.mkdir()
+    (folder / "kaggle.json").write_text(
+        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
+    )
+    (folder / "kaggle.json").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+
+
+def test_kaggle_json_in_xdg_config_when_there_is_no_home_kaggle(fake, csv_file, monkeypatch):
+    monkeypatch.delenv("KAGGLE_CONFIG_DIR")
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "kaggle"
+    folder.mkdir(parents=True)
+    (folder / "kaggle.json").write_text(
+        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
+    )
+    (folder / "kaggle.json").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+
+
+def test_environment_key_overrides_kaggle_json(fake, legacy_key, csv_file):
+    config = Path(os.environ["KAGGLE_CONFIG_DIR"])
+    config.mkdir()
+    (config / "kaggle.json").write_text('{"username": "old", "key": "stale-key"}')
+    (config / "kaggle.json").chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert fake.state.submissions[-1]["data"] == CSV_BYTES
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640])
+def test_kaggle_json_readable_by_others_warns_with_chmod(fake, csv_file, mode):
+    config = Path(os.environ["KAGGLE_CONFIG_DIR"])
+    config.mkdir()
+    path = config / "kaggle.json"
+    path.write_text(f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}')
+    path.chmod(mode)
+
+    with pytest.warns(CredentialsWarning) as caught:
+        kaggle_api.submit(csv_file)
+
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert f"chmod 600 {path}" in message and "\n" not in message
+    assert fake.state.key not in message
+    assert fake.state.submissions  # a warning, not a refusal
+
+
+def test_private_kaggle_json_gives_no_warning(fake, csv_file, recwarn):
+    config = Path(os.environ["KAGGLE_CONFIG_DIR"])
+    config.mkdir()
+    path = config / "kaggle.json"
+    path.write_text(f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}')
+    path.chmod(0o600)
+
+    kaggle_api.submit(csv_file)
+
+    assert not [w for w in recwarn if issubclass(w.category, CredentialsWarning)]
+
+
+@pytest.mark.parametrize(
+    ("setup", "match"),
+    [
+        ({"key": "WRONG"}, "401"),
+        ({"competition": "house-prices"}, "accept the competition rules"),
+        ({"fail_next": [429] * 5}, "429"),
+        ({"fail_next": [500] * 5}, "HTTP 500"),
+        ({"fail_next": [400]}, "HTTP 400"),
+    ],
+)
+def test_no_error_and_no_output_contains_the_key(fake, csv_file, monkeypatch, capfd, setup,
+                                                 match):
+    key = setup.get("key", fake.state.key)
+    monkeypatch.setenv("KAGGLE_USERNAME", fake.state.username)
+    monkeypatch.setenv("KAGGLE_KEY", key)
+    fake.state.fail_next = list(setup.get("fail_next", []))
+
+    with pytest.raises(KagglekitError, match=match) as info:
+        kaggle_api.submit(csv_file, competition=setup.get("competition", "titanic"))
+
+    out, err = capfd.readouterr()
+    for text in (str(info.value), repr(info.value), out, err):
+        assert key not in text and fake.state.token not in text
+    assert "\n" not in str(info.value)

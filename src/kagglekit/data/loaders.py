@@ -58,7 +58,8 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
     data_dir : path, optional
         A folder laid out like ``<dir>/titanic/train.csv``. Defaults to the environment
         variable ``KAGGLEKIT_DATA_DIR``, then to the copy bundled with the package.
-        ``kagglekit download titanic --data-dir DIR`` fetches them with the Kaggle API.
+        ``kagglekit competitions download titanic --data-dir DIR`` fetches them with the
+        Kaggle API.
 
     Returns
     -------
@@ -135,8 +136,8 @@ def _dataset_folder(name: str, data_dir) -> Path:
     if not (folder / "train.csv").is_file():
         raise DataError(
             f"{folder}/train.csv not found; put the competition's train.csv and test.csv there, "
-            f"run `kagglekit download {name} --data-dir {data_dir}`, or unset {DATA_DIR_ENV} "
-            "to use the bundled copy"
+            f"run `kagglekit competitions download {name} --data-dir {data_dir}`, or unset "
+            f"{DATA_DIR_ENV} to use the bundled copy"
         )
     return folder
 

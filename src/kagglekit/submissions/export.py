@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat
     values = frame[fmt.target]
     if values.isna().any() or not pd.api.types.is_integer_dtype(values):
         raise DataError(f"{source}: {fmt.target} must be integers, got dtype {values.dtype}")
-    bad = sorted(set(values.unique()) - set(fmt.values))
+    bad = sorted(set(values.unique().tolist()) - set(fmt.values))
     if bad:
         raise DataError(f"{source}: {fmt.target} has values {bad[:5]}; allowed {list(fmt.values)}")
 
@@ -105,3 +106,31 @@ def latest_submission(folder: str | Path) -> Path:
     if not files:
         raise DataError(f"no submission CSV in {folder}; run `kagglekit submission` first")
     return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def submission_origin(path: str | Path) -> dict:
+    """Where a submission file came from, as far as its manifest can vouch for it.
+
+    Parameters
+    ----------
+    path : path
+        A submission CSV, with or without the ``.json`` manifest that
+        :func:`write_submission` writes beside it.
+
+    Returns
+    -------
+    dict
+        ``sha256`` of the file, plus ``pipeline`` and ``cv_accuracy`` from the manifest when
+        the manifest's sha256 matches the file (an edited file is not credited to a model).
+    """
+    path = Path(path)
+    digest = sha256_of(path)
+    try:
+        manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("sha256") != digest:
+        return {"sha256": digest}
+    cv = manifest.get("cv_accuracy")
+    return {"sha256": digest, "pipeline": str(manifest.get("pipeline") or "") or None,
+            "cv_accuracy": float(cv) if isinstance(cv, int | float) else None}
