@@ -226,7 +226,8 @@ def cmd_submission(args) -> None:
 
 
 class _OneLineWarnings(warnings.catch_warnings):
-    """Show each distinct warning (e.g. an exposed kaggle.json) once, on one line."""
+    """Show each distinct warning (an exposed kaggle.json, a model saved under other package
+    versions, ...) once, on one line, for the duration of a command."""
 
     def __enter__(self):
         entered = super().__enter__()
@@ -246,9 +247,8 @@ def cmd_submit(args) -> None:
     from kagglekit.workflow import submit
 
     wait = args.wait or args.wait_timeout is not None
-    with _OneLineWarnings():
-        result = submit(args.file, competition=args.competition, message=args.message,
-                        data_dir=args.data_dir, wait=wait, wait_timeout=args.wait_timeout)
+    result = submit(args.file, competition=args.competition, message=args.message,
+                    data_dir=args.data_dir, wait=wait, wait_timeout=args.wait_timeout)
     if wait:
         print(f"public score: {result['public_score'] or 'none (Kaggle shows no public score)'}")
 
@@ -257,8 +257,7 @@ def cmd_submissions(args) -> None:
     from kagglekit.submissions.history import format_table
     from kagglekit.workflow import submissions
 
-    with _OneLineWarnings():
-        rows = submissions(args.competition, local_only=args.local)
+    rows = submissions(args.competition, local_only=args.local)
     if not rows:
         print(f"no submissions to {args.competition} yet")
         return
@@ -272,8 +271,7 @@ def cmd_competitions(args) -> None:
     from kagglekit.submissions.kaggle_api import download_competition
 
     base = args.data_dir or os.environ.get(DATA_DIR_ENV) or "data"
-    with _OneLineWarnings():
-        folder = download_competition(args.competition, Path(base) / args.competition)
+    folder = download_competition(args.competition, Path(base) / args.competition)
     print(f"data: {folder}")
 
 
@@ -294,16 +292,12 @@ COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run}
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"kagglekit: warning: {message}", file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    shown, warnings.showwarning = warnings.showwarning, _show_warning  # one line each
     try:
         try:
-            COMMANDS[args.command](args)
+            with _OneLineWarnings():
+                COMMANDS[args.command](args)
         except (ValueError, TypeError) as exc:
             if not getattr(args, "set", None):
                 raise
@@ -316,8 +310,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kagglekit: interrupted", file=sys.stderr)
         return 130
-    finally:
-        warnings.showwarning = shown
     return 0
 
 
