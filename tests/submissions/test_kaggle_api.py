@@ -55,13 +55,21 @@ def test_submit_with_api_token(fake, csv_file, monkeypatch):
     assert rpc_auth and all(auth == f"Bearer {fake.state.token}" for auth in rpc_auth)
 
 
-def test_submit_with_kaggle_json(fake, csv_file, isolated_env):
-    config = Path(os.environ["KAGGLE_CONFIG_DIR"])
-    config.mkdir()
-    (config / "kaggle.json").write_text(
+@pytest.mark.parametrize("where", ["KAGGLE_CONFIG_DIR", "~/.kaggle", "XDG_CONFIG_HOME"])
+def test_submit_with_kaggle_json(fake, csv_file, isolated_env, monkeypatch, where):
+    """kaggle.json is found in $KAGGLE_CONFIG_DIR, else ~/.kaggle, else $XDG_CONFIG_HOME/kaggle
+    (the last only when ~/.kaggle does not exist)."""
+    if where == "KAGGLE_CONFIG_DIR":
+        folder = Path(os.environ["KAGGLE_CONFIG_DIR"])
+    else:
+        monkeypatch.delenv("KAGGLE_CONFIG_DIR")
+        folder = (Path(os.environ["HOME"]) / ".kaggle" if where == "~/.kaggle"
+                  else Path(os.environ["XDG_CONFIG_HOME"]) / "kaggle")
+    folder.mkdir(parents=True)
+    (folder / "kaggle.json").write_text(
         f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
     )
-    (config / "kaggle.json").chmod(0o600)
+    (folder / "kaggle.json").chmod(0o600)
 
     kaggle_api.submit(csv_file)
 
@@ -282,34 +290,6 @@ def test_api_token_from_home_access_token(fake, csv_file):
     kaggle_api.submit(csv_file)
 
     assert fake.state.calls[-1][2] == f"Bearer {fake.state.token}"
-
-
-def test_kaggle_json_in_home_without_config_dir(fake, csv_file, monkeypatch):
-    monkeypatch.delenv("KAGGLE_CONFIG_DIR")
-    folder = Path(os.environ["HOME"]) / ".kaggle"
-    folder.mkdir()
-    (folder / "kaggle.json").write_text(
-        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
-    )
-    (folder / "kaggle.json").chmod(0o600)
-
-    kaggle_api.submit(csv_file)
-
-    assert fake.state.submissions[-1]["data"] == CSV_BYTES
-
-
-def test_kaggle_json_in_xdg_config_when_there_is_no_home_kaggle(fake, csv_file, monkeypatch):
-    monkeypatch.delenv("KAGGLE_CONFIG_DIR")
-    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "kaggle"
-    folder.mkdir(parents=True)
-    (folder / "kaggle.json").write_text(
-        f'{{"username": "{fake.state.username}", "key": "{fake.state.key}"}}'
-    )
-    (folder / "kaggle.json").chmod(0o600)
-
-    kaggle_api.submit(csv_file)
-
-    assert fake.state.submissions[-1]["data"] == CSV_BYTES
 
 
 def test_environment_key_overrides_kaggle_json(fake, legacy_key, csv_file):
