@@ -5,12 +5,14 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit import make_pipeline
 from kagglekit.features import lean
-from kagglekit.features.lean import LeanColumnTransformer
+from kagglekit.features.lean import LeanColumnTransformer, LeanPipeline
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,19 @@ INHERITED = ("check_complex_data", "check_estimator_sparse_array",
 @parametrize_with_checks(_column_transformers(), expected_failed_checks=lambda est: dict.fromkeys(
     INHERITED, "fails the same way on scikit-learn's ColumnTransformer"))
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# scikit-learn's own Pipeline fails these two checks as well (seen with check_estimator).
+PIPELINE_INHERITED = ("check_dont_overwrite_parameters", "check_estimators_overwrite_params")
+
+
+@parametrize_with_checks(
+    [cls([("scale", StandardScaler()), ("model", LogisticRegression())])
+     for cls in (LeanPipeline, Pipeline)],
+    expected_failed_checks=lambda est: dict.fromkeys(
+        PIPELINE_INHERITED, "fails the same way on scikit-learn's Pipeline"))
+def test_pipeline_sklearn_compatible(estimator, check):
     check(estimator)
 
 

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, _final_estimator_has
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.metaestimators import available_if
 
 #: Inputs up to this many rows take the direct path.
 SMALL_ROWS = 64
@@ -117,16 +118,21 @@ class LeanPipeline(Pipeline):
     scikit-learn's ``Pipeline``.
     """
 
+    # The same availability as Pipeline's methods (a pipeline ending in a classifier has no
+    # transform; one ending in a transformer has no predict).
+    @available_if(Pipeline._can_transform)
     def transform(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps)
         return super().transform(X, **params) if Xt is None else Xt
 
+    @available_if(_final_estimator_has("predict"))
     def predict(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps[:-1])
         if Xt is None:
             return super().predict(X, **params)
         return self.steps[-1][1].predict(Xt)
 
+    @available_if(_final_estimator_has("predict_proba"))
     def predict_proba(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps[:-1])
         if Xt is None:
