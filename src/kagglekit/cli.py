@@ -57,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
 
     pr = add("predict", help="predict a CSV with a saved model")
-    pr.add_argument("model")
-    pr.add_argument("input")
+    pr.add_argument("model", help="a .joblib model saved by `kagglekit train`")
+    pr.add_argument("input", help="CSV with the columns the model was trained on "
+                                  "(read in chunks; any size)")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
     pr.add_argument("--force", action="store_true", help="replace an existing --out file")
 
@@ -70,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     su = add("submit", help="check a submission CSV against the competition's format and "
                             "upload it to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
-    su.add_argument("--competition", default="titanic")
+    su.add_argument("--competition", default="titanic",
+                    help="the name in the competition's URL (default: titanic)")
     su.add_argument("--message", help="description on Kaggle (default: pipeline and CV score)")
     su.add_argument("--wait", action="store_true",
                     help="wait until Kaggle has scored it and print the public score")
