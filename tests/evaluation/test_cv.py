@@ -48,5 +48,5 @@ def test_keras_pipeline_is_reproducible(small_titanic):
 def test_bad_arguments(titanic):
     with pytest.raises(KagglekitError, match="folds"):
         evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=1)
-    with pytest.raises(KagglekitError, match="binary"):
+    with pytest.raises(KagglekitError, match="one class"):
         evaluate(make_pipeline("titanic-logreg"), titanic.X, np.zeros(len(titanic.X)))

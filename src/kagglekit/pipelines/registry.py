@@ -47,7 +47,7 @@ def register(name: str, description: str, task: Task):
 
 
 def _load_builtin() -> None:
-    from kagglekit.pipelines import titanic  # noqa: F401  (registers on import)
+    from kagglekit.pipelines import car, titanic  # noqa: F401  (register on import)
 
 
 def list_pipelines() -> list[PipelineSpec]:
