@@ -121,7 +121,8 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
                  else "" for m in metrics]
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
                      + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} |")
-    lines += ["", f"## {_LABELS.get(first.metric, first.metric)} per fold", "",
+    label = _LABELS.get(first.metric, first.metric)
+    lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
               "|---|" + "---|" * first.n_splits]
     for r in ranked:
