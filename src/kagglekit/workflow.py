@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kagglekit import tabular
 from kagglekit.data import Dataset, load_dataset
 from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv, read_plain_csv
 from kagglekit.errors import KagglekitError
@@ -18,8 +20,14 @@ from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
 from kagglekit.fileio import check_writable, timestamp
 from kagglekit.persistence import check_model_path, load, read_manifest, save
-from kagglekit.pipelines import get_spec, make_pipeline
-from kagglekit.submissions.export import latest_submission, validate_submission, write_submission
+from kagglekit.pipelines import Task, get_spec, make_pipeline
+from kagglekit.submissions.export import (
+    SubmissionFormat,
+    latest_submission,
+    validate_submission,
+    write_submission,
+)
+from kagglekit.tabular import predictions
 
 
 @dataclass
@@ -54,13 +62,26 @@ def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=N
 
 def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data_dir=None,
                cv_score: float | None = None, model_path: Path | None = None,
-               dataset: Dataset | None = None) -> Path:
-    """Predict the competition's test set with a fitted pipeline and write the submission."""
-    dataset = dataset or load_dataset(get_spec(name).task.dataset, data_dir)
+               dataset: Dataset | None = None, task: Task | None = None) -> Path:
+    """Predict the data set's test rows with a fitted pipeline and write the submission.
+
+    ``task`` (default: the registry's for ``name``) names the id and target columns."""
+    task = task or get_spec(name).task
+    dataset = dataset or load_dataset(task.dataset, data_dir)
+    _check_test_rows(dataset)
     predictions = pipeline.predict(dataset.X_test)
+    labels = np.issubdtype(np.asarray(dataset.y).dtype, np.integer) and task.kind == "binary"
+    fmt = SubmissionFormat(task.id_column, task.target, (0, 1) if labels else None)
     extra = {"model": str(model_path)} if model_path else None
-    return write_submission(predictions, dataset.X_test["PassengerId"].astype("int64"), out_dir,
-                            pipeline=name, cv_score=cv_score, extra=extra)
+    ids = dataset.X_test[task.id_column]
+    return write_submission(predictions, ids.astype("int64") if labels else ids, out_dir,
+                            pipeline=name, cv_score=cv_score, extra=extra, fmt=fmt)
+
+
+def _check_test_rows(dataset: Dataset) -> None:
+    if dataset.X_test.empty:
+        raise KagglekitError(f"{dataset.name} has no test rows to submit; for your own test "
+                             "file use `kagglekit submission tabular ... --test FILE`")
 
 
 def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int = 5,
@@ -108,46 +129,49 @@ def _task_of_model(manifest: dict | None):
 
 
 def predict_csv(pipeline, model_path, csv_path):
-    """Predictions for a CSV: id column (when known), predicted label and its probability."""
-    task = _task_of_model(read_manifest(model_path))
+    """Predictions for a CSV: id column (when known), the prediction named after the target
+    and, for two classes, the probability of the second one."""
+    manifest = read_manifest(model_path) or {}
+    task, plan = _task_of_model(manifest), manifest.get("tabular")
     if task is not None and task.dataset == "titanic":
         frame = read_csv(csv_path, TITANIC_SCHEMA, training=False)
     else:
         frame = read_plain_csv(csv_path)
-    try:
-        labels = pipeline.predict(frame)
-        proba = pipeline.predict_proba(frame)[:, 1] if hasattr(pipeline, "predict_proba") \
-            else None
-    except (KeyError, ValueError) as exc:
-        raise KagglekitError(f"{csv_path}: the model cannot use this file ({exc}); give a CSV "
-                             "with the columns it was trained on") from exc
-    out = pd.DataFrame()
-    id_column = task.id_column if task else None
-    if id_column and id_column in frame:
-        out[id_column] = frame[id_column].astype("int64")
-    target = task.target if task else "prediction"
-    out[target] = labels
-    if proba is not None:
-        out["probability"] = proba.round(6)
-    return out
+    if plan:
+        target, id_column = plan["target"], plan.get("id_column")
+    elif task:
+        target, id_column = task.target, task.id_column
+    else:
+        target, id_column = "prediction", None
+    return predictions(pipeline, frame, target=target, id_column=id_column,
+                       source=str(csv_path))
 
 
 def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
-                    data_dir=None) -> Path:
-    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now."""
+                    data_dir=None, test_csv=None) -> Path:
+    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now.
+
+    A model trained by the ``tabular`` job predicts ``test_csv``."""
     path = Path(pipeline_or_model)
     if path.suffix == ".joblib" or path.is_file():
         pipeline = load(path)
         manifest = read_manifest(path) or {}
         name = manifest.get("pipeline") or path.stem
         cv = (manifest.get("cv") or {}).get("mean")
+        if manifest.get("tabular"):
+            if not test_csv:
+                raise KagglekitError("this model was trained on your own CSV: give the test "
+                                     "rows with --test FILE")
+            return tabular.submission(pipeline, manifest["tabular"], test_csv, out_dir,
+                                      name=name, cv_score=cv, model_path=path)
         # A model without a manifest (or from outside the registry) is taken as a Titanic one.
-        task = _task_of_model(manifest)
-        dataset = load_dataset(task.dataset if task else "titanic", data_dir)
+        task = _task_of_model(manifest) or get_spec("titanic-dnn").task
+        dataset = load_dataset(task.dataset, data_dir)
         return submission(pipeline, name, out_dir, cv_score=cv, model_path=path,
-                          dataset=dataset)
+                          dataset=dataset, task=task)
     spec = get_spec(pipeline_or_model)
     dataset = load_dataset(spec.task.dataset, data_dir)
+    _check_test_rows(dataset)  # before the fit
     pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)
     return submission(pipeline, spec.name, out_dir, dataset=dataset)
 
