@@ -32,11 +32,25 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add = functools.partial(sub.add_parser, parents=[common])
+    plain = functools.partial(sub.add_parser, parents=[common])
+    # `tabular` in place of a pipeline name: any CSV, its columns inferred.
+    tab = argparse.ArgumentParser(add_help=False)
+    group = tab.add_argument_group("your own CSV (with the pipeline name `tabular`)")
+    group.add_argument("--csv", metavar="FILE", help="training CSV with a header row")
+    group.add_argument("--target", metavar="COLUMN", help="the column to predict")
+    group.add_argument("--id", metavar="COLUMN", help="row id column (never a feature)")
+    group.add_argument("--task", choices=("classification", "regression"),
+                       help="default: inferred from the target")
+    group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
+                       help="columns not to use")
+    group.add_argument("--model", choices=("dnn", "logreg", "hgb", "rf"), default="dnn",
+                       help="dense net (default), logistic/ridge regression, gradient "
+                            "boosting or random forest")
+    add = functools.partial(sub.add_parser, parents=[common, tab])
 
-    add("list", help="list the registered pipelines")
+    plain("list", help="list the registered pipelines")
 
-    ev = add("evaluate", help="stratified K-fold cross-validation of a pipeline")
+    ev = add("evaluate", help="K-fold cross-validation of a pipeline (stratified for labels)")
     ev.add_argument("pipeline")
     ev.add_argument("--folds", type=_count, default=5)
     ev.add_argument("--repeats", type=_count, default=1)
@@ -56,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
 
     pr = add("predict", help="predict a CSV with a saved model")
-    pr.add_argument("model")
+    pr.add_argument("model", help="a .joblib model, or `tabular` to fit --csv first")
     pr.add_argument("input")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
     pr.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -65,16 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
+    sm.add_argument("--test", metavar="FILE", help="test CSV to predict (for `tabular` models)")
 
-    su = add("submit", help="upload a submission CSV to Kaggle")
+    su = plain("submit", help="upload a submission CSV to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
     su.add_argument("--competition", default="titanic")
     su.add_argument("--message", default="kagglekit submission")
 
-    dl = add("download", help="download a competition's data with the Kaggle API")
+    dl = plain("download", help="download a competition's data with the Kaggle API")
     dl.add_argument("competition", nargs="?", default="titanic")
 
-    rn = add("run", help="the main job: CV + report + train + save + submission")
+    rn = plain("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
     rn.add_argument("--compare", nargs="*", default=list(BASELINES), metavar="PIPELINE",
                     help="pipelines cross-validated beside it for the report")
@@ -123,29 +138,66 @@ def cmd_list(args) -> None:
         print(f"{spec.name:<{width}}  {spec.description}")
 
 
+def _tabular(args, name: str):
+    """TabularOptions when ``name`` is ``tabular``, else None (and no --csv / --target)."""
+    from kagglekit.tabular import TabularOptions
+
+    if name != "tabular":
+        if args.csv or args.target:
+            raise KagglekitError("--csv and --target go with the pipeline name `tabular`, e.g. "
+                                 "kagglekit evaluate tabular --csv FILE --target COLUMN")
+        return None
+    if not args.csv or not args.target:
+        raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
+    return TabularOptions(csv=args.csv, target=args.target, id_column=args.id, task=args.task,
+                          drop=tuple(args.drop), model=args.model,
+                          params=_params(getattr(args, "set", [])))
+
+
+def _note(line: str) -> None:
+    print(f"kagglekit: {line}", file=sys.stderr)
+
+
 def cmd_evaluate(args) -> None:
-    from kagglekit.data import load_dataset
     from kagglekit.evaluation import evaluate
     from kagglekit.evaluation.report import check_report_folder, write_report
-    from kagglekit.pipelines import get_spec, make_pipeline
 
-    spec = get_spec(args.pipeline)
-    dataset = load_dataset(spec.task.dataset, args.data_dir)
-    pipeline = make_pipeline(args.pipeline, **_params(args.set))
+    options = _tabular(args, args.pipeline)
+    if options:
+        from kagglekit import tabular
+
+        dataset, plan = tabular.load_tabular(options)
+        tabular.announce(plan, _note)
+        pipeline, name, id_column = tabular.build(options, plan), options.name, plan.id_column
+        columns = plan.to_dict()
+    else:
+        from kagglekit.data import load_dataset
+        from kagglekit.pipelines import get_spec, make_pipeline
+
+        spec = get_spec(args.pipeline)
+        dataset = load_dataset(spec.task.dataset, args.data_dir)
+        pipeline, name, id_column = make_pipeline(args.pipeline, **_params(args.set)), \
+            args.pipeline, spec.task.id_column
+        columns = None
     if args.report:
         check_report_folder(args.report)
+    holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
     result = evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
-                      seed=args.seed, n_jobs=args.jobs, name=args.pipeline)
-    report = write_report([result], dataset, args.report) if args.report else None
+                      seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout)
+    report = write_report([result], dataset, args.report, id_column=id_column,
+                          columns=columns) if args.report else None
     if args.json:
         print(json.dumps(result.to_dict()))
         return
-    print(f"{args.pipeline}: {result.n_splits}-fold stratified CV"
+    kind = "K-fold" if result.task == "regression" else "stratified"
+    print(f"{name}: {result.n_splits}-fold {kind} CV"
           f"{f' ({args.folds} folds x {args.repeats})' if args.repeats > 1 else ''}, "
           f"seed {args.seed}")
     for metric, s in result.scores.items():
         folds = " ".join(f"{v:.4f}" for v in s["folds"])
         print(f"  {metric:<9} {s['mean']:.4f} ± {s['std']:.4f}   folds: {folds}")
+    if result.holdout:
+        print("  test set  " + "  ".join(f"{k} {v:g}" for k, v in result.holdout.items()))
     print(f"  fit time  {result.fit_seconds:.1f} s in all"
           f"{f'; epochs per fold {result.epochs}' if result.epochs else ''}")
     if report:
@@ -153,18 +205,30 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_train(args) -> None:
-    from kagglekit.workflow import train
+    options = _tabular(args, args.pipeline)
+    if options:
+        from kagglekit import tabular
 
-    _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
-                    force=args.force, params=_params(args.set))
+        path = tabular.train(options, args.out, seed=args.seed, force=args.force, log=_note)
+    else:
+        from kagglekit.workflow import train
+
+        _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
+                        force=args.force, params=_params(args.set))
     print(f"model: {path}")
 
 
 def cmd_predict(args) -> None:
-    from kagglekit.persistence import load
-    from kagglekit.workflow import predict_csv
+    options = _tabular(args, args.model)
+    if options:
+        from kagglekit import tabular
 
-    frame = predict_csv(load(args.model), args.model, args.input)
+        frame = tabular.predict(options, args.input, log=_note)
+    else:
+        from kagglekit.persistence import load
+        from kagglekit.workflow import predict_csv
+
+        frame = predict_csv(load(args.model), args.model, args.input)
     if args.out:
         from kagglekit.fileio import write_text_atomic
 
@@ -175,10 +239,20 @@ def cmd_predict(args) -> None:
 
 
 def cmd_submission(args) -> None:
-    from kagglekit.workflow import submission_from
+    options = _tabular(args, args.pipeline_or_model)
+    if options:
+        from kagglekit import tabular
 
-    path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
-                           data_dir=args.data_dir)
+        if not args.test:
+            raise KagglekitError("`submission tabular` needs --test FILE (the rows to predict)")
+        pipeline, plan, _ = tabular.fit(options, seed=args.seed, log=_note)
+        path = tabular.submission(pipeline, plan.to_dict(), args.test, args.out,
+                                  name=options.name)
+    else:
+        from kagglekit.workflow import submission_from
+
+        path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
+                               data_dir=args.data_dir, test_csv=args.test)
     print(f"submission: {path}")
 
 

@@ -56,10 +56,11 @@ def check_report_folder(folder: str | Path) -> Path:
 
 
 def write_report(results: list[CVResult], dataset, folder: str | Path, *,
-                 id_column: str | None = "PassengerId") -> Path:
+                 id_column: str | None = "PassengerId", columns: dict | None = None) -> Path:
     """Write the report folder for a set of CV results on one dataset; returns the folder.
 
-    ``id_column``, when ``dataset.X`` has it, heads the out-of-fold predictions CSV."""
+    ``id_column``, when ``dataset.X`` has it, heads the out-of-fold predictions CSV;
+    ``columns`` (an inferred column plan) is reported with the data."""
     folder = check_report_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
     report = {
         "leaderboard": [_row(r) for r in ranked],
         "results": [r.to_dict() for r in results],
-        "data": data_summary(dataset),
+        "data": {**data_summary(dataset), **({"inferred": columns} if columns else {})},
         "environment": environment(results[0].seed if results else 0),
     }
     write_json_atomic(folder / "report.json", report)
@@ -141,8 +142,13 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
               f"{len(data['columns'])} input columns",
               balance,
               f"- missing values (train): {data['missing'] or 'none'}",
-              f"- missing values (test): {data['test_missing'] or 'none'}",
-              "", "## Environment", ""]
+              f"- missing values (test): {data['test_missing'] or 'none'}"]
+    if "inferred" in data:
+        inferred = data["inferred"]
+        lines += [f"- inferred {inferred['task']} of `{inferred['target']}`; numeric: "
+                  f"{inferred['numeric']}, categorical: {inferred['categorical']}, "
+                  f"not used: {inferred['dropped'] or 'none'}"]
+    lines += ["", "## Environment", ""]
     env = report["environment"]
     lines += [f"- {k}: {v}" for k, v in env["versions"].items()]
     lines += [f"- cpus: {env['cpus']}", f"- platform: {env['platform']}", ""]
