@@ -173,7 +173,7 @@ def _looks_like_id(values: pd.Series) -> bool:
 def _as_text(X):
     """Categorical cells as strings (missing stays missing), so mixed columns encode."""
     frame = pd.DataFrame(X)
-    return frame.astype(object).where(frame.isna(), frame.astype(str))
+    return frame.astype(str).astype(object).where(frame.notna(), np.nan)
 
 
 def tabular_features(plan: ColumnPlan) -> ColumnTransformer:
