@@ -232,5 +232,5 @@ def _rows(X, index):
     return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
 
 
-def _describe(pipeline: Pipeline) -> str:
-    return type(pipeline.steps[-1][1]).__name__
+def _describe(pipeline) -> str:
+    return type(pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline).__name__

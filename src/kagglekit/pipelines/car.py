@@ -28,7 +28,9 @@ def car_net(**params):
     from kagglekit.models.dense import build_dense_net
     from kagglekit.models.keras import KerasClassifier
 
-    defaults = {"model__hidden": (32, 16), "optimizer": "adam",
+    # Chosen by 5-fold CV on car_purchase.csv (seed 0) among 6 settings (README): dropout 0.1
+    # gave 0.917; without it 0.908, 64-32 0.903, 16-8 0.903, binary cross-entropy 0.910.
+    defaults = {"model__hidden": (32, 16), "model__dropout": 0.1, "optimizer": "adam",
                 "optimizer__learning_rate": 3e-3, "epochs": 150, "batch_size": 32,
                 "loss": "categorical_crossentropy", "random_state": 0}
     return KerasClassifier(model=build_dense_net, **{**defaults, **params})
@@ -50,7 +52,8 @@ def car_hgb() -> Pipeline:
     return Pipeline([("features", _car_features()), ("model", baselines.gradient_boosting())])
 
 
-@register("car-purchase-dnn", "car_purchase.csv: car-preference features + dense net 32-16",
+@register("car-purchase-dnn", "car_purchase.csv: car-preference features + dense net 32-16, "
+          "one-hot target",
           CAR_PURCHASE)
 def car_purchase_dnn() -> Pipeline:
     return Pipeline([("features", _purchase_features()), ("model", car_net())])
