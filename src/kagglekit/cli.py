@@ -70,16 +70,21 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
 
     pr = add("predict", help="predict a CSV with a saved model")
-    pr.add_argument("model", help="a .joblib model, or `tabular` to fit --csv first")
+    pr.add_argument("model_path", metavar="MODEL",
+                    help="a .joblib model, or `tabular` to fit --csv first")
     pr.add_argument("input")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
     pr.add_argument("--force", action="store_true", help="replace an existing --out file")
+    pr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="parameter of the `tabular` pipeline fitted first")
 
     sm = add("submission", help="write a validated Kaggle submission CSV")
     sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
     sm.add_argument("--test", metavar="FILE", help="test CSV to predict (for `tabular` models)")
+    sm.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="parameter of the pipeline fitted now (not of a saved model)")
 
     su = plain("submit", help="upload a submission CSV to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
@@ -219,7 +224,10 @@ def cmd_train(args) -> None:
 
 
 def cmd_predict(args) -> None:
-    options = _tabular(args, args.model)
+    options = _tabular(args, args.model_path)
+    if args.set and not options:
+        raise KagglekitError("--set works with `predict tabular`; a saved model keeps the "
+                             "settings it was trained with")
     if options:
         from kagglekit import tabular
 
@@ -228,7 +236,7 @@ def cmd_predict(args) -> None:
         from kagglekit.persistence import load
         from kagglekit.workflow import predict_csv
 
-        frame = predict_csv(load(args.model), args.model, args.input)
+        frame = predict_csv(load(args.model_path), args.model_path, args.input)
     if args.out:
         from kagglekit.fileio import write_text_atomic
 
@@ -252,7 +260,8 @@ def cmd_submission(args) -> None:
         from kagglekit.workflow import submission_from
 
         path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
-                               data_dir=args.data_dir, test_csv=args.test)
+                               data_dir=args.data_dir, test_csv=args.test,
+                               params=_params(args.set))
     print(f"submission: {path}")
 
 

@@ -148,12 +148,15 @@ def predict_csv(pipeline, model_path, csv_path):
 
 
 def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
-                    data_dir=None, test_csv=None) -> Path:
-    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now.
+                    data_dir=None, test_csv=None, params: dict | None = None) -> Path:
+    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now (with
+    ``params`` as in :func:`kagglekit.make_pipeline`).
 
     A model trained by the ``tabular`` job predicts ``test_csv``."""
     path = Path(pipeline_or_model)
     if path.suffix == ".joblib" or path.is_file():
+        if params:
+            raise KagglekitError("--set applies to a pipeline fitted now, not to a saved model")
         pipeline = load(path)
         manifest = read_manifest(path) or {}
         name = manifest.get("pipeline") or path.stem
@@ -172,8 +175,8 @@ def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int 
     spec = get_spec(pipeline_or_model)
     dataset = load_dataset(spec.task.dataset, data_dir)
     _check_test_rows(dataset)  # before the fit
-    pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)
-    return submission(pipeline, spec.name, out_dir, dataset=dataset)
+    pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)
+    return submission(pipeline.fit(dataset.X, dataset.y), spec.name, out_dir, dataset=dataset)
 
 
 def submit(file=None, *, competition: str = "titanic", message: str = "kagglekit submission",
