@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ def register(name: str, description: str, task: Task):
 
 
 def _load_builtin() -> None:
-    from kagglekit.pipelines import car, regression, titanic  # noqa: F401  (register on import)
+    # Importing a module registers its pipelines; this order is `kagglekit list`'s order.
+    for module in ("titanic", "car", "regression"):
+        importlib.import_module(f"kagglekit.pipelines.{module}")
 
 
 def list_pipelines() -> list[PipelineSpec]:
