@@ -122,3 +122,16 @@ def test_car_purchase_through_the_tabular_path(shared_datasets, capsys):
     out, err = _err_lines(capsys)
     assert "numeric: Age, AnnualSalary; categorical: Gender; id: User ID" in err[0]
     assert json.loads(out)["mean"] > 0.89
+
+
+def test_evaluate_compare_and_test_set_scores(workdir, capsys):
+    assert main(["evaluate", "car-logreg", "--compare", "car-hgb", "--folds", "3",
+                 "--report", "rep"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("3-fold stratified CV") == 2 and "test set  rows 250  accuracy" in out
+    assert "| car-hgb |" in Path("rep", "report.md").read_text()
+    assert main(["evaluate", "car-logreg", "--compare", "titanic-hgb"]) == 2
+    assert "for the titanic data" in capsys.readouterr().err
+    assert main(["evaluate", "shift-linear", "--set", "epochs=2", "--folds", "2", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["metric"] == "rmse" and result["holdout"]["rows"] == 100

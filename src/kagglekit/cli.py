@@ -58,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--jobs", type=_count, default=1, help="folds in parallel (processes)")
     ev.add_argument("--report", metavar="DIR",
                     help="new or empty folder for report.json / report.md / OOF predictions")
-    ev.add_argument("--json", action="store_true", help="print exactly one JSON line")
+    ev.add_argument("--json", action="store_true", help="print one JSON line per pipeline")
+    ev.add_argument("--compare", nargs="+", default=[], metavar="PIPELINE",
+                    help="registered pipelines on the same data, cross-validated beside it "
+                         "and put in the same report")
     ev.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="pipeline parameter, e.g. --set epochs=20 (repeatable)")
 
@@ -166,6 +169,7 @@ def _note(line: str) -> None:
 def cmd_evaluate(args) -> None:
     from kagglekit.evaluation import evaluate
     from kagglekit.evaluation.report import check_report_folder, write_report
+    from kagglekit.pipelines import get_spec, make_pipeline
 
     options = _tabular(args, args.pipeline)
     if options:
@@ -173,29 +177,41 @@ def cmd_evaluate(args) -> None:
 
         dataset, plan = tabular.load_tabular(options)
         tabular.announce(plan, _note)
-        pipeline, name, id_column = tabular.build(options, plan), options.name, plan.id_column
-        columns = plan.to_dict()
+        pipeline, id_column, columns = tabular.build(options, plan), plan.id_column, \
+            plan.to_dict()
+        candidates = [(options.name, pipeline)]
     else:
         from kagglekit.data import load_dataset
-        from kagglekit.pipelines import get_spec, make_pipeline
 
         spec = get_spec(args.pipeline)
         dataset = load_dataset(spec.task.dataset, args.data_dir)
-        pipeline, name, id_column = make_pipeline(args.pipeline, **_params(args.set)), \
-            args.pipeline, spec.task.id_column
-        columns = None
+        id_column, columns = spec.task.id_column, None
+        candidates = [(args.pipeline, make_pipeline(args.pipeline, **_params(args.set)))]
+    for other in args.compare:
+        if get_spec(other).task.dataset != dataset.name:
+            raise KagglekitError(f"--compare {other}: it is for the {get_spec(other).task.dataset}"
+                                 f" data, not {dataset.name}")
+        candidates.append((other, make_pipeline(other)))
     if args.report:
         check_report_folder(args.report)
     holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
-    result = evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
-                      seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout)
-    report = write_report([result], dataset, args.report, id_column=id_column,
+    results = [evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
+                        seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout)
+               for name, pipeline in candidates]
+    report = write_report(results, dataset, args.report, id_column=id_column,
                           columns=columns) if args.report else None
-    if args.json:
-        print(json.dumps(result.to_dict()))
-        return
+    for result in results:
+        if args.json:
+            print(json.dumps(result.to_dict()))
+        else:
+            _print_result(result, args)
+    if report and not args.json:
+        print(f"report: {report / 'report.md'}")
+
+
+def _print_result(result, args) -> None:
     kind = "K-fold" if result.task == "regression" else "stratified"
-    print(f"{name}: {result.n_splits}-fold {kind} CV"
+    print(f"{result.pipeline}: {result.n_splits}-fold {kind} CV"
           f"{f' ({args.folds} folds x {args.repeats})' if args.repeats > 1 else ''}, "
           f"seed {args.seed}")
     for metric, s in result.scores.items():
@@ -205,8 +221,6 @@ def cmd_evaluate(args) -> None:
         print("  test set  " + "  ".join(f"{k} {v:g}" for k, v in result.holdout.items()))
     print(f"  fit time  {result.fit_seconds:.1f} s in all"
           f"{f'; epochs per fold {result.epochs}' if result.epochs else ''}")
-    if report:
-        print(f"report: {report / 'report.md'}")
 
 
 def cmd_train(args) -> None:
