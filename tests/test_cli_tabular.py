@@ -135,3 +135,22 @@ def test_evaluate_compare_and_test_set_scores(workdir, capsys):
     assert main(["evaluate", "shift-linear", "--set", "epochs=2", "--folds", "2", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["metric"] == "rmse" and result["holdout"]["rows"] == 100
+
+
+def test_run_on_generated_car_data_compares_within_its_data_set(workdir, capsys):
+    assert main(["run", "car-logreg", "--folds", "2", "--compare", "car-hgb"]) == 0
+    out = capsys.readouterr().out
+    assert "CV accuracy (car-logreg)" in out
+    report = (next(Path("reports").iterdir()) / "report.md").read_text()
+    assert "| car-hgb |" in report and "titanic" not in report
+    submission = pd.read_csv(next(Path("submissions").glob("*.csv")))
+    assert list(submission.columns) == ["id", "car"] and len(submission) == 250
+    assert main(["run", "car-logreg", "--compare", "titanic-hgb"]) == 2
+    assert "it is for the titanic data" in capsys.readouterr().err
+
+
+def test_run_without_test_rows_stops_before_training(shared_datasets, workdir, capsys):
+    argv = ["run", "car-purchase-logreg", "--data-dir", str(shared_datasets)]
+    assert main(argv) == 2
+    assert "has no test rows" in capsys.readouterr().err
+    assert not Path("reports").exists()

@@ -16,7 +16,6 @@ from kagglekit import __version__
 from kagglekit.errors import KagglekitError
 
 DEFAULT_PIPELINE = "titanic-dnn"
-BASELINES = ("titanic-logreg", "titanic-rf", "titanic-hgb")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rn = plain("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
-    rn.add_argument("--compare", nargs="*", default=list(BASELINES), metavar="PIPELINE",
-                    help="pipelines cross-validated beside it for the report")
+    rn.add_argument("--compare", nargs="*", default=None, metavar="PIPELINE",
+                    help="pipelines cross-validated beside it for the report (default: the "
+                         "others registered for the same data)")
     rn.add_argument("--folds", type=_count, default=5)
     rn.add_argument("--seed", type=_seed, default=0)
     rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
@@ -300,10 +300,11 @@ def cmd_download(args) -> None:
 def cmd_run(args) -> None:
     from kagglekit.workflow import run
 
-    result = run(args.pipeline, tuple(args.compare), folds=args.folds, seed=args.seed,
+    compare = None if args.compare is None else tuple(args.compare)
+    result = run(args.pipeline, compare, folds=args.folds, seed=args.seed,
                  data_dir=args.data_dir, params=_params(args.set))
     main = result.results[0]
-    print(f"CV accuracy ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
+    print(f"CV {main.metric} ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
     print(f"report:     {result.report_dir / 'report.md'}")
     print(f"model:      {result.model_path}")
     print(f"submission: {result.submission_path}")

@@ -20,7 +20,7 @@ from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
 from kagglekit.fileio import check_writable, timestamp
 from kagglekit.persistence import check_model_path, load, read_manifest, save
-from kagglekit.pipelines import Task, get_spec, make_pipeline
+from kagglekit.pipelines import Task, get_spec, list_pipelines, make_pipeline
 from kagglekit.submissions.export import (
     SubmissionFormat,
     latest_submission,
@@ -84,30 +84,40 @@ def _check_test_rows(dataset: Dataset) -> None:
                              "file use `kagglekit submission tabular ... --test FILE`")
 
 
-def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int = 5,
+def run(name: str = "titanic-dnn", compare: tuple[str, ...] | None = (), *, folds: int = 5,
         seed: int = 0, data_dir=None, params: dict | None = None,
         reports: str | Path = "reports", models: str | Path = "models",
         submissions: str | Path = "submissions", log=print) -> RunResult:
     """Cross-validate ``name`` (and the ``compare`` pipelines), write a report, fit ``name`` on
     all training data, save it under ``models`` and write a submission under ``submissions``.
 
+    ``compare=None`` means every other pipeline registered for the same data set.
     ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`)."""
     spec = get_spec(name)
+    if compare is None:
+        compare = tuple(s.name for s in list_pipelines() if s.task.dataset == spec.task.dataset)
     for other in compare:
-        get_spec(other)
+        if get_spec(other).task.dataset != spec.task.dataset:
+            raise KagglekitError(f"cannot compare {other} with {name}: it is for the "
+                                 f"{get_spec(other).task.dataset} data, not "
+                                 f"{spec.task.dataset}")
     main_pipeline = make_pipeline(name, **(params or {}))  # bad settings fail before the CV
     dataset = load_dataset(spec.task.dataset, data_dir)
+    _check_test_rows(dataset)  # the run ends with a submission
+    holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
     results = []
     for candidate in (name, *[c for c in compare if c != name]):
         log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
         pipeline = main_pipeline if candidate == name else make_pipeline(candidate)
         result = evaluate(pipeline, dataset.X, dataset.y, folds=folds, seed=seed,
-                          name=candidate)
-        log(f"  accuracy {result.mean:.4f} ± {result.std:.4f}  "
-            f"roc_auc {result.scores['roc_auc']['mean']:.4f}  "
+                          name=candidate, holdout=holdout)
+        auc = result.scores.get("roc_auc")
+        auc_text = f"roc_auc {auc['mean']:.4f}  " if auc else ""
+        log(f"  {result.metric} {result.mean:.4f} ± {result.std:.4f}  {auc_text}"
             f"fit {result.fit_seconds:.1f}s")
         results.append(result)
-    report_dir = write_report(results, dataset, Path(reports) / f"{timestamp()}_{name}")
+    report_dir = write_report(results, dataset, Path(reports) / f"{timestamp()}_{name}",
+                              id_column=spec.task.id_column)
     main = results[0]
     log(f"fitting {name} on all {len(dataset.X)} training rows ...")
     pipeline, model_path = train(name, Path(models) / f"{name}-{timestamp()}.joblib",
