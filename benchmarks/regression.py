@@ -25,12 +25,16 @@ def main(names: list[str]) -> None:
                           holdout=(data.X_test, data.y_test))
         print(json.dumps({
             "benchmark": "regression", "pipeline": name, "dataset": data.name,
-            "cv_rmse": round(result.mean, 6), "cv_rmse_std": round(result.std, 6),
-            "cv_mae": round(result.scores["mae"]["mean"], 6),
+            "cv_rmse": _g(result.mean), "cv_rmse_std": _g(result.std),
+            "cv_mae": _g(result.scores["mae"]["mean"]),
             "test_rmse": result.holdout["rmse"], "test_mae": result.holdout["mae"],
             "test_rows": result.holdout["rows"],
             "wall_seconds": round(time.perf_counter() - start, 2),
         }), flush=True)
+
+
+def _g(value: float) -> float:
+    return float(f"{value:.4g}")
 
 
 if __name__ == "__main__":

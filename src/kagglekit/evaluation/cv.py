@@ -166,7 +166,7 @@ def score_holdout(pipeline: Pipeline, X, y, X_test, y_test) -> dict:
     pipeline = clone(pipeline).fit(X, y)
     task = _task(pipeline, y, 1)
     scores = _scores(pipeline, X_test, y_test, task)
-    return {"rows": len(y_test), **{m: round(float(scores[m]), 6) for m in METRICS[task]}}
+    return {"rows": len(y_test), **{m: float(f"{scores[m]:.6g}") for m in METRICS[task]}}
 
 
 def _task(pipeline: Pipeline, y: np.ndarray, folds: int) -> str:
