@@ -151,9 +151,10 @@ def _tabular(args, name: str):
     from kagglekit.tabular import TabularOptions
 
     if name != "tabular":
-        if args.csv or args.target:
-            raise KagglekitError("--csv and --target go with the pipeline name `tabular`, e.g. "
-                                 "kagglekit evaluate tabular --csv FILE --target COLUMN")
+        if args.csv or args.target or args.id or args.task or args.drop:
+            raise KagglekitError("--csv, --target, --id, --task and --drop go with the pipeline "
+                                 "name `tabular`, e.g. kagglekit evaluate tabular --csv FILE "
+                                 "--target COLUMN")
         return None
     if not args.csv or not args.target:
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
