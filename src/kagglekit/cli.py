@@ -144,6 +144,8 @@ def cmd_list(args) -> None:
     width = max(len(s.name) for s in specs)
     for spec in specs:
         print(f"{spec.name:<{width}}  {spec.description}")
+    print(f"{'tabular':<{width}}  your own CSV: --csv FILE --target COLUMN, columns inferred "
+          "(see `kagglekit evaluate --help`)")
 
 
 def _tabular(args, name: str):

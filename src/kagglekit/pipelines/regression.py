@@ -45,7 +45,7 @@ def shift_linear() -> Pipeline:
     return _pipeline(model__hidden=(8,), **_LINEAR)
 
 
-@register("shift-relu", "y = x + 10: the same net with ReLU hidden layers (extrapolates worse)",
+@register("shift-relu", "y = x + 10: ReLU net 32-32 (fits the training range, extrapolates worse)",
           _task("shift", "y"))
 def shift_relu() -> Pipeline:
     return _pipeline(model__hidden=(32, 32), batch_size=16, epochs=100)
