@@ -15,6 +15,12 @@ _SCIKERAS = {
         "so the subclass declares its tags instead",
     "check_sample_weight_equivalence_on_dense_data":
         "mini-batch SGD: weighting a row is not numerically the same as repeating it",
+    # Seen failing here (also at 397be45) by ~1e-7, intermittently: float32 predictions of
+    # a reordered or partial batch can differ in the last bit (rtol 1e-7 is float64's).
+    "check_methods_sample_order_invariance":
+        "float32 batch predictions differ by ~1e-7 when rows are reordered",
+    "check_methods_subset_invariance":
+        "float32 batch predictions differ by ~1e-7 when predicted in parts",
 }
 
 
