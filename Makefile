@@ -32,6 +32,9 @@ lint: setup  ## ruff
 
 bench: setup  ## benchmarks (one JSON line each)
 	$(BIN)/python benchmarks/titanic_cv.py
+	$(BIN)/python benchmarks/car_cv.py
+	$(BIN)/python benchmarks/regression.py
+	$(BIN)/python benchmarks/predict_latency.py
 
 clean:  ## remove the virtual environment and caches (keeps models/, submissions/, reports/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info

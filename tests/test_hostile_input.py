@@ -124,3 +124,54 @@ def test_a_failed_predict_leaves_no_output_file(saved_model, titanic, tmp_path, 
     assert main(["predict", str(saved_model), str(bad), "--out", str(out)]) == 2
     assert "column Age must be numeric" in capsys.readouterr().err
     assert not out.exists() and list(tmp_path.glob(".pred.csv*")) == []
+
+
+def _user_table(n=120, seed=0):
+    """A user's CSV as the `tabular` job sees it: an id, numbers, categories, a free-text
+    column (dropped: too many values), an empty column (dropped) and a target."""
+    rng = np.random.default_rng(seed)
+    age = rng.integers(18, 70, n)
+    return pd.DataFrame({
+        "Row": np.arange(1000, 1000 + n), "Age": age.astype(float),
+        "Salary": rng.normal(50_000, 12_000, n).round(), "City": rng.choice(["Oslo", "Rome"], n),
+        "Plan": rng.choice(["a", "b", "c", None], n), "Note": [f"note {i}" for i in range(n)],
+        "Blank": np.nan, "Bought": (age + rng.normal(0, 8, n) > 45).astype(int)})
+
+
+@pytest.fixture(scope="module")
+def tabular_models():
+    from kagglekit.features.tabular import infer_columns
+    from kagglekit.pipelines.tabular import tabular_pipeline
+
+    table = _user_table()
+    plan = infer_columns(table, "Bought", id_column="Row", max_categories=20)
+    X, y = table.drop(columns="Bought"), table["Bought"]
+    dnn = tabular_pipeline(plan, "dnn").set_params(model__epochs=2)
+    return {"logreg": tabular_pipeline(plan, "logreg").fit(X, y), "dnn": dnn.fit(X, y)}
+
+
+@pytest.mark.parametrize("name", ["logreg", "dnn"])
+@FIT_ONCE
+@given(data=st.data())
+def test_tabular_pipelines_predict_hostile_frames_or_fail_in_one_line(tabular_models, name,
+                                                                      data):
+    base = _user_table(seed=1).drop(columns="Bought")
+    rows = data.draw(st.lists(st.integers(0, len(base) - 1), max_size=4))
+    frame = base.iloc[rows].reset_index(drop=True).astype(object)
+    for column in data.draw(st.lists(st.sampled_from(["Age", "Salary", "City", "Plan"]),
+                                     max_size=3, unique=True)):
+        frame[column] = [data.draw(ODD_VALUES) for _ in range(len(frame))]
+    drop = data.draw(st.lists(st.sampled_from(list(frame.columns)), max_size=2, unique=True))
+    frame = frame.drop(columns=drop)
+    frame = frame[data.draw(st.permutations(list(frame.columns)))]
+    outcome = _predict_or_error(tabular_models[name], frame)
+    if any(c not in frame.columns for c in ["Age", "Salary", "City", "Plan"]):
+        assert isinstance(outcome, str) and "missing column" in outcome
+
+
+@pytest.mark.parametrize("name", ["logreg", "dnn"])
+def test_tabular_pipelines_do_not_need_the_id_or_dropped_columns(tabular_models, name):
+    full = _user_table(seed=2).drop(columns="Bought").iloc[:7]
+    lean = full.drop(columns=["Row", "Note", "Blank"]).assign(Age=full["Age"].map(str))
+    np.testing.assert_allclose(tabular_models[name].predict_proba(lean[::-1])[::-1],
+                               tabular_models[name].predict_proba(full), rtol=1e-6)

@@ -17,7 +17,6 @@ from kagglekit import __version__
 from kagglekit.errors import KagglekitError
 
 DEFAULT_PIPELINE = "titanic-dnn"
-BASELINES = ("titanic-logreg", "titanic-rf", "titanic-hgb")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,11 +32,25 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add = functools.partial(sub.add_parser, parents=[common])
+    plain = functools.partial(sub.add_parser, parents=[common])
+    # `tabular` in place of a pipeline name: any CSV, its columns inferred.
+    tab = argparse.ArgumentParser(add_help=False)
+    group = tab.add_argument_group("your own CSV (with the pipeline name `tabular`)")
+    group.add_argument("--csv", metavar="FILE", help="training CSV with a header row")
+    group.add_argument("--target", metavar="COLUMN", help="the column to predict")
+    group.add_argument("--id", metavar="COLUMN", help="row id column (never a feature)")
+    group.add_argument("--task", choices=("classification", "regression"),
+                       help="default: inferred from the target")
+    group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
+                       help="columns not to use")
+    group.add_argument("--model", choices=("dnn", "logreg", "hgb", "rf"), default="dnn",
+                       help="dense net (default), logistic/ridge regression, gradient "
+                            "boosting or random forest")
+    add = functools.partial(sub.add_parser, parents=[common, tab])
 
-    add("list", help="list the registered pipelines")
+    plain("list", help="list the registered pipelines")
 
-    ev = add("evaluate", help="stratified K-fold cross-validation of a pipeline")
+    ev = add("evaluate", help="K-fold cross-validation of a pipeline (stratified for labels)")
     ev.add_argument("pipeline")
     ev.add_argument("--folds", type=_count, default=5)
     ev.add_argument("--repeats", type=_count, default=1)
@@ -45,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--jobs", type=_count, default=1, help="folds in parallel (processes)")
     ev.add_argument("--report", metavar="DIR",
                     help="new or empty folder for report.json / report.md / OOF predictions")
-    ev.add_argument("--json", action="store_true", help="print exactly one JSON line")
+    ev.add_argument("--json", action="store_true", help="print one JSON line per pipeline")
+    ev.add_argument("--compare", nargs="+", default=[], metavar="PIPELINE",
+                    help="registered pipelines on the same data, cross-validated beside it "
+                         "and put in the same report")
     ev.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="pipeline parameter, e.g. --set epochs=20 (repeatable)")
 
@@ -57,18 +73,25 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
 
     pr = add("predict", help="predict a CSV with a saved model")
-    pr.add_argument("model", help="a .joblib model saved by `kagglekit train`")
+    pr.add_argument("model_path", metavar="MODEL",
+                    help="a .joblib model saved by `kagglekit train`, or `tabular` to fit "
+                         "--csv first")
     pr.add_argument("input", help="CSV with the columns the model was trained on "
                                   "(read in chunks; any size)")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
     pr.add_argument("--force", action="store_true", help="replace an existing --out file")
+    pr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="parameter of the `tabular` pipeline fitted first")
 
     sm = add("submission", help="write a validated Kaggle submission CSV")
     sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
+    sm.add_argument("--test", metavar="FILE", help="test CSV to predict (for `tabular` models)")
+    sm.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                    help="parameter of the pipeline fitted now (not of a saved model)")
 
-    su = add("submit", help="check a submission CSV against the competition's format and "
+    su = plain("submit", help="check a submission CSV against the competition's format and "
                             "upload it to Kaggle")
     su.add_argument("file", nargs="?", help="CSV to upload (default: newest in submissions/)")
     su.add_argument("--competition", default="titanic",
@@ -79,22 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     su.add_argument("--wait-timeout", type=_seconds, default=None, metavar="SECONDS",
                     help="give up waiting after this long (default 300; implies --wait)")
 
-    ss = add("submissions", help="your submissions to a competition: the local history "
+    ss = plain("submissions", help="your submissions to a competition: the local history "
                                  "beside Kaggle's list")
     ss.add_argument("competition")
     ss.add_argument("--local", action="store_true",
                     help="only the local history (no credentials or network needed)")
 
-    co = add("competitions", help="competition data: competitions download NAME")
+    co = plain("competitions", help="competition data: competitions download NAME")
     co_sub = co.add_subparsers(dest="action", required=True, metavar="ACTION")
     dl = co_sub.add_parser("download", parents=[common],
                            help="download a competition's files into <data-dir>/NAME/")
     dl.add_argument("competition")
 
-    rn = add("run", help="the main job: CV + report + train + save + submission")
+    rn = plain("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
-    rn.add_argument("--compare", nargs="*", default=list(BASELINES), metavar="PIPELINE",
-                    help="pipelines cross-validated beside it for the report")
+    rn.add_argument("--compare", nargs="*", default=None, metavar="PIPELINE",
+                    help="pipelines cross-validated beside it for the report (default: the "
+                         "others registered for the same data)")
     rn.add_argument("--folds", type=_count, default=5)
     rn.add_argument("--seed", type=_seed, default=0)
     rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
@@ -145,56 +169,124 @@ def cmd_list(args) -> None:
     width = max(len(s.name) for s in specs)
     for spec in specs:
         print(f"{spec.name:<{width}}  {spec.description}")
+    print(f"{'tabular':<{width}}  your own CSV: --csv FILE --target COLUMN, columns inferred "
+          "(see `kagglekit evaluate --help`)")
+
+
+def _tabular(args, name: str):
+    """TabularOptions when ``name`` is ``tabular``, else None (and no --csv / --target)."""
+    from kagglekit.tabular import TabularOptions
+
+    if name != "tabular":
+        if args.csv or args.target or args.id or args.task or args.drop:
+            raise KagglekitError("--csv, --target, --id, --task and --drop go with the pipeline "
+                                 "name `tabular`, e.g. kagglekit evaluate tabular --csv FILE "
+                                 "--target COLUMN")
+        return None
+    if not args.csv or not args.target:
+        raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
+    return TabularOptions(csv=args.csv, target=args.target, id_column=args.id, task=args.task,
+                          drop=tuple(args.drop), model=args.model,
+                          params=_params(getattr(args, "set", [])))
+
+
+def _note(line: str) -> None:
+    print(f"kagglekit: {line}", file=sys.stderr)
 
 
 def cmd_evaluate(args) -> None:
-    from kagglekit.data import load_dataset
     from kagglekit.evaluation import evaluate
     from kagglekit.evaluation.report import check_report_folder, write_report
     from kagglekit.pipelines import get_spec, make_pipeline
 
-    spec = get_spec(args.pipeline)
-    dataset = load_dataset(spec.task.dataset, args.data_dir)
-    pipeline = make_pipeline(args.pipeline, **_params(args.set))
+    options = _tabular(args, args.pipeline)
+    if options:
+        from kagglekit import tabular
+
+        dataset, plan = tabular.load_tabular(options)
+        tabular.announce(plan, _note)
+        pipeline, id_column, columns = tabular.build(options, plan), plan.id_column, \
+            plan.to_dict()
+        candidates = [(options.name, pipeline)]
+    else:
+        from kagglekit.data import load_dataset
+
+        spec = get_spec(args.pipeline)
+        dataset = load_dataset(spec.task.dataset, args.data_dir)
+        id_column, columns = spec.task.id_column, None
+        candidates = [(args.pipeline, make_pipeline(args.pipeline, **_params(args.set)))]
+    for other in args.compare:
+        if get_spec(other).task.dataset != dataset.name:
+            raise KagglekitError(f"--compare {other}: it is for the {get_spec(other).task.dataset}"
+                                 f" data, not {dataset.name}")
+        candidates.append((other, make_pipeline(other)))
     if args.report:
         check_report_folder(args.report)
-    result = evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
-                      seed=args.seed, n_jobs=args.jobs, name=args.pipeline)
-    report = write_report([result], dataset, args.report) if args.report else None
-    if args.json:
-        print(json.dumps(result.to_dict()))
-        return
-    print(f"{args.pipeline}: {result.n_splits}-fold stratified CV"
+    holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
+    results = [evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
+                        seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout)
+               for name, pipeline in candidates]
+    report = write_report(results, dataset, args.report, id_column=id_column,
+                          columns=columns) if args.report else None
+    for result in results:
+        if args.json:
+            print(json.dumps(result.to_dict()))
+        else:
+            _print_result(result, args)
+    if report and not args.json:
+        print(f"report: {report / 'report.md'}")
+
+
+def _print_result(result, args) -> None:
+    kind = "K-fold" if result.task == "regression" else "stratified"
+    print(f"{result.pipeline}: {result.n_splits}-fold {kind} CV"
           f"{f' ({args.folds} folds x {args.repeats})' if args.repeats > 1 else ''}, "
           f"seed {args.seed}")
     for metric, s in result.scores.items():
         folds = " ".join(f"{v:.4f}" for v in s["folds"])
         print(f"  {metric:<9} {s['mean']:.4f} ± {s['std']:.4f}   folds: {folds}")
+    if result.holdout:
+        print("  test set  " + "  ".join(f"{k} {v:g}" for k, v in result.holdout.items()))
     print(f"  fit time  {result.fit_seconds:.1f} s in all"
           f"{f'; epochs per fold {result.epochs}' if result.epochs else ''}")
-    if report:
-        print(f"report: {report / 'report.md'}")
 
 
 def cmd_train(args) -> None:
-    from kagglekit.workflow import train
+    options = _tabular(args, args.pipeline)
+    if options:
+        from kagglekit import tabular
 
-    _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
-                    force=args.force, params=_params(args.set))
+        path = tabular.train(options, args.out, seed=args.seed, force=args.force, log=_note)
+    else:
+        from kagglekit.workflow import train
+
+        _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
+                        force=args.force, params=_params(args.set))
     print(f"model: {path}")
 
 
 def cmd_predict(args) -> None:
-    from kagglekit.persistence import load
-    from kagglekit.workflow import predict_chunks, predict_to_csv
+    options = _tabular(args, args.model_path)
+    if args.set and not options:
+        raise KagglekitError("--set works with `predict tabular`; a saved model keeps the "
+                             "settings it was trained with")
+    from kagglekit.workflow import write_predictions
 
-    pipeline = load(args.model)
+    if options:
+        from kagglekit import tabular
+
+        chunks = [tabular.predict(options, args.input, log=_note)]
+    else:
+        from kagglekit.persistence import load
+        from kagglekit.workflow import predict_chunks
+
+        chunks = predict_chunks(load(args.model_path), args.model_path, args.input)
     if args.out:
-        rows = predict_to_csv(pipeline, args.model, args.input, args.out, overwrite=args.force,
-                              progress=_progress(args.input))
+        rows = write_predictions(chunks, args.out, overwrite=args.force,
+                                 progress=_progress(args.input))
         print(f"predictions: {args.out} ({rows} rows)")
         return
-    for i, chunk in enumerate(predict_chunks(pipeline, args.model, args.input)):
+    for i, chunk in enumerate(chunks):
         sys.stdout.write(chunk.to_csv(index=False, header=i == 0))
 
 
@@ -220,10 +312,21 @@ def _progress(csv_path):
 
 
 def cmd_submission(args) -> None:
-    from kagglekit.workflow import submission_from
+    options = _tabular(args, args.pipeline_or_model)
+    if options:
+        from kagglekit import tabular
 
-    path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
-                           data_dir=args.data_dir)
+        if not args.test:
+            raise KagglekitError("`submission tabular` needs --test FILE (the rows to predict)")
+        pipeline, plan, _ = tabular.fit(options, seed=args.seed, log=_note)
+        path = tabular.submission(pipeline, plan.to_dict(), args.test, args.out,
+                                  name=options.name)
+    else:
+        from kagglekit.workflow import submission_from
+
+        path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
+                               data_dir=args.data_dir, test_csv=args.test,
+                               params=_params(args.set))
     print(f"submission: {path}")
 
 
@@ -280,10 +383,11 @@ def cmd_competitions(args) -> None:
 def cmd_run(args) -> None:
     from kagglekit.workflow import run
 
-    result = run(args.pipeline, tuple(args.compare), folds=args.folds, seed=args.seed,
+    compare = None if args.compare is None else tuple(args.compare)
+    result = run(args.pipeline, compare, folds=args.folds, seed=args.seed,
                  data_dir=args.data_dir, params=_params(args.set))
     main = result.results[0]
-    print(f"CV accuracy ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
+    print(f"CV {main.metric} ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
     print(f"report:     {result.report_dir / 'report.md'}")
     print(f"model:      {result.model_path}")
     print(f"submission: {result.submission_path}")

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kagglekit import tabular
 from kagglekit.data import Dataset, load_dataset
 from kagglekit.data.loaders import TITANIC_SCHEMA, iter_csv
 from kagglekit.errors import KagglekitError
@@ -19,8 +21,13 @@ from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
 from kagglekit.fileio import atomic_write, check_writable, timestamp
 from kagglekit.persistence import check_model_path, load, read_manifest, save
-from kagglekit.pipelines import get_spec, make_pipeline
-from kagglekit.submissions.export import latest_submission, write_submission
+from kagglekit.pipelines import Task, get_spec, list_pipelines, make_pipeline
+from kagglekit.submissions.export import (
+    SubmissionFormat,
+    latest_submission,
+    write_submission,
+)
+from kagglekit.tabular import predictions
 
 
 @dataclass
@@ -55,39 +62,62 @@ def train(name: str, out: str | Path | None = None, *, seed: int = 0, data_dir=N
 
 def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data_dir=None,
                cv_score: float | None = None, model_path: Path | None = None,
-               dataset: Dataset | None = None) -> Path:
-    """Predict the competition's test set with a fitted pipeline and write the submission."""
-    dataset = dataset or load_dataset(get_spec(name).task.dataset, data_dir)
+               dataset: Dataset | None = None, task: Task | None = None) -> Path:
+    """Predict the data set's test rows with a fitted pipeline and write the submission.
+
+    ``task`` (default: the registry's for ``name``) names the id and target columns."""
+    task = task or get_spec(name).task
+    dataset = dataset or load_dataset(task.dataset, data_dir)
+    _check_test_rows(dataset)
     predictions = pipeline.predict(dataset.X_test)
+    labels = np.issubdtype(np.asarray(dataset.y).dtype, np.integer) and task.kind == "binary"
+    fmt = SubmissionFormat(task.id_column, task.target, (0, 1) if labels else None)
     extra = {"model": str(model_path)} if model_path else None
-    return write_submission(predictions, dataset.X_test["PassengerId"].astype("int64"), out_dir,
-                            pipeline=name, cv_score=cv_score, extra=extra)
+    ids = dataset.X_test[task.id_column]
+    return write_submission(predictions, ids.astype("int64") if labels else ids, out_dir,
+                            pipeline=name, cv_score=cv_score, extra=extra, fmt=fmt)
 
 
-def run(name: str = "titanic-dnn", compare: tuple[str, ...] = (), *, folds: int = 5,
+def _check_test_rows(dataset: Dataset) -> None:
+    if dataset.X_test.empty:
+        raise KagglekitError(f"{dataset.name} has no test rows to submit; for your own test "
+                             "file use `kagglekit submission tabular ... --test FILE`")
+
+
+def run(name: str = "titanic-dnn", compare: tuple[str, ...] | None = (), *, folds: int = 5,
         seed: int = 0, data_dir=None, params: dict | None = None,
         reports: str | Path = "reports", models: str | Path = "models",
         submissions: str | Path = "submissions", log=print) -> RunResult:
     """Cross-validate ``name`` (and the ``compare`` pipelines), write a report, fit ``name`` on
     all training data, save it under ``models`` and write a submission under ``submissions``.
 
+    ``compare=None`` means every other pipeline registered for the same data set.
     ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`)."""
     spec = get_spec(name)
+    if compare is None:
+        compare = tuple(s.name for s in list_pipelines() if s.task.dataset == spec.task.dataset)
     for other in compare:
-        get_spec(other)
+        if get_spec(other).task.dataset != spec.task.dataset:
+            raise KagglekitError(f"cannot compare {other} with {name}: it is for the "
+                                 f"{get_spec(other).task.dataset} data, not "
+                                 f"{spec.task.dataset}")
     main_pipeline = make_pipeline(name, **(params or {}))  # bad settings fail before the CV
     dataset = load_dataset(spec.task.dataset, data_dir)
+    _check_test_rows(dataset)  # the run ends with a submission
+    holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
     results = []
     for candidate in (name, *[c for c in compare if c != name]):
         log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
         pipeline = main_pipeline if candidate == name else make_pipeline(candidate)
         result = evaluate(pipeline, dataset.X, dataset.y, folds=folds, seed=seed,
-                          name=candidate)
-        log(f"  accuracy {result.mean:.4f} ± {result.std:.4f}  "
-            f"roc_auc {result.scores['roc_auc']['mean']:.4f}  "
+                          name=candidate, holdout=holdout)
+        auc = result.scores.get("roc_auc")
+        auc_text = f"roc_auc {auc['mean']:.4f}  " if auc else ""
+        log(f"  {result.metric} {result.mean:.4f} ± {result.std:.4f}  {auc_text}"
             f"fit {result.fit_seconds:.1f}s")
         results.append(result)
-    report_dir = write_report(results, dataset, Path(reports) / f"{timestamp()}_{name}")
+    report_dir = write_report(results, dataset, Path(reports) / f"{timestamp()}_{name}",
+                              id_column=spec.task.id_column)
     main = results[0]
     log(f"fitting {name} on all {len(dataset.X)} training rows ...")
     pipeline, model_path = train(name, Path(models) / f"{name}-{timestamp()}.joblib",
@@ -111,12 +141,20 @@ def _task_of_model(manifest: dict | None):
 def predict_chunks(pipeline, model_path, csv_path, *,
                    chunk_rows: int = 50_000) -> Iterator[pd.DataFrame]:
     """Predictions for a CSV, ``chunk_rows`` input rows at a time (memory stays bounded):
-    the id column (when the model's task has one), the predicted label and, for
-    classifiers, the probability of the positive class."""
-    task = _task_of_model(read_manifest(model_path))
+    the id column (when known), the prediction named after the target and, for two
+    classes, the probability of the second one (see :func:`kagglekit.tabular.predictions`)."""
+    manifest = read_manifest(model_path) or {}
+    task, plan = _task_of_model(manifest), manifest.get("tabular")
     schema = TITANIC_SCHEMA if task is not None and task.dataset == "titanic" else None
+    if plan:
+        target, id_column = plan["target"], plan.get("id_column")
+    elif task:
+        target, id_column = task.target, task.id_column
+    else:
+        target, id_column = "prediction", None
     for frame in iter_csv(csv_path, schema, chunk_rows=chunk_rows):
-        yield _predict_frame(pipeline, frame, task, csv_path)
+        yield predictions(pipeline, frame, target=target, id_column=id_column,
+                          source=str(csv_path))
 
 
 def predict_csv(pipeline, model_path, csv_path) -> pd.DataFrame:
@@ -126,15 +164,22 @@ def predict_csv(pipeline, model_path, csv_path) -> pd.DataFrame:
 
 def predict_to_csv(pipeline, model_path, csv_path, out, *, overwrite: bool = False,
                    chunk_rows: int = 50_000, progress=None) -> int:
-    """Stream predictions for ``csv_path`` into the CSV ``out`` (written atomically: a failure
-    leaves no partial file). ``progress(rows_done)`` is called after each chunk.
-    Returns the number of rows written."""
+    """Stream predictions for ``csv_path`` into the CSV ``out``; see
+    :func:`write_predictions`."""
+    chunks = predict_chunks(pipeline, model_path, csv_path, chunk_rows=chunk_rows)
+    return write_predictions(chunks, out, overwrite=overwrite, progress=progress)
+
+
+def write_predictions(chunks, out, *, overwrite: bool = False, progress=None) -> int:
+    """Write frames of predictions into the CSV ``out`` (atomically: a failure leaves no
+    partial file). ``progress(rows_done)`` is called after each frame. Returns the number of
+    rows written."""
     rows = 0
 
     def write(tmp: Path) -> None:
         nonlocal rows
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            for chunk in predict_chunks(pipeline, model_path, csv_path, chunk_rows=chunk_rows):
+            for chunk in chunks:
                 chunk.to_csv(handle, index=False, header=rows == 0)
                 rows += len(chunk)
                 if progress:
@@ -144,44 +189,36 @@ def predict_to_csv(pipeline, model_path, csv_path, out, *, overwrite: bool = Fal
     return rows
 
 
-def _predict_frame(pipeline, frame: pd.DataFrame, task, source) -> pd.DataFrame:
-    try:
-        labels = pipeline.predict(frame)
-        proba = pipeline.predict_proba(frame)[:, 1] if hasattr(pipeline, "predict_proba") \
-            else None
-    except KagglekitError:
-        raise
-    except (KeyError, ValueError) as exc:
-        raise KagglekitError(f"{source}: the model cannot use this file ({exc}); give a CSV "
-                             "with the columns it was trained on") from exc
-    out = pd.DataFrame()
-    id_column = task.id_column if task else None
-    if id_column and id_column in frame:
-        out[id_column] = frame[id_column].astype("int64").to_numpy()
-    out[task.target if task else "prediction"] = labels
-    if proba is not None:
-        out["probability"] = proba.round(6)
-    return out
-
-
 def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
-                    data_dir=None) -> Path:
-    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now."""
+                    data_dir=None, test_csv=None, params: dict | None = None) -> Path:
+    """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now (with
+    ``params`` as in :func:`kagglekit.make_pipeline`).
+
+    A model trained by the ``tabular`` job predicts ``test_csv``."""
     path = Path(pipeline_or_model)
     if path.suffix == ".joblib" or path.is_file():
+        if params:
+            raise KagglekitError("--set applies to a pipeline fitted now, not to a saved model")
         pipeline = load(path)
         manifest = read_manifest(path) or {}
         name = manifest.get("pipeline") or path.stem
         cv = (manifest.get("cv") or {}).get("mean")
+        if manifest.get("tabular"):
+            if not test_csv:
+                raise KagglekitError("this model was trained on your own CSV: give the test "
+                                     "rows with --test FILE")
+            return tabular.submission(pipeline, manifest["tabular"], test_csv, out_dir,
+                                      name=name, cv_score=cv, model_path=path)
         # A model without a manifest (or from outside the registry) is taken as a Titanic one.
-        task = _task_of_model(manifest)
-        dataset = load_dataset(task.dataset if task else "titanic", data_dir)
+        task = _task_of_model(manifest) or get_spec("titanic-dnn").task
+        dataset = load_dataset(task.dataset, data_dir)
         return submission(pipeline, name, out_dir, cv_score=cv, model_path=path,
-                          dataset=dataset)
+                          dataset=dataset, task=task)
     spec = get_spec(pipeline_or_model)
     dataset = load_dataset(spec.task.dataset, data_dir)
-    pipeline = seed_pipeline(make_pipeline(spec.name), seed).fit(dataset.X, dataset.y)
-    return submission(pipeline, spec.name, out_dir, dataset=dataset)
+    _check_test_rows(dataset)  # before the fit
+    pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)
+    return submission(pipeline.fit(dataset.X, dataset.y), spec.name, out_dir, dataset=dataset)
 
 
 def submit(file=None, *, competition: str = "titanic", message: str | None = None,

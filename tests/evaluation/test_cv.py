@@ -48,5 +48,52 @@ def test_keras_pipeline_is_reproducible(small_titanic):
 def test_bad_arguments(titanic):
     with pytest.raises(KagglekitError, match="folds"):
         evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=1)
-    with pytest.raises(KagglekitError, match="binary"):
+    with pytest.raises(KagglekitError, match="one class"):
         evaluate(make_pipeline("titanic-logreg"), titanic.X, np.zeros(len(titanic.X)))
+
+
+def _ridge():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline as sk_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return sk_pipeline(StandardScaler(), Ridge(alpha=1.0))
+
+
+def test_regression_uses_plain_kfold_with_rmse_and_mae():
+    from sklearn.model_selection import KFold, cross_val_score
+
+    from kagglekit import load_dataset
+
+    ds = load_dataset("quadratic")
+    result = evaluate(_ridge(), ds.X, ds.y, folds=4, seed=2)
+    assert result.task == "regression" and result.metric == "rmse"
+    assert set(result.scores) == {"rmse", "mae"}
+    theirs = -cross_val_score(_ridge(), ds.X, ds.y, scoring="neg_root_mean_squared_error",
+                              cv=KFold(4, shuffle=True, random_state=2))
+    np.testing.assert_allclose(result.folds, theirs, rtol=1e-5)
+    assert len(result.oof_proba) == len(ds.y)  # out-of-fold predictions
+
+
+def test_multi_output_regression_and_holdout():
+    from kagglekit import load_dataset
+
+    ds = load_dataset("linear-map")
+    result = evaluate(_ridge(), ds.X, ds.y, folds=3, holdout=(ds.X_test, ds.y_test))
+    assert result.mean < 0.05 and result.oof_proba is None
+    assert result.holdout["rows"] == 200 and result.holdout["rmse"] < 0.05
+    assert set(result.holdout) == {"rows", "rmse", "mae"}
+
+
+def test_multiclass_accuracy_and_log_loss(titanic):
+    from sklearn.linear_model import LogisticRegression
+
+    X = titanic.X[["Fare", "SibSp", "Parch"]].fillna(0)
+    result = evaluate(LogisticRegression(max_iter=500), X, titanic.X.Pclass, folds=3)
+    assert result.task == "multiclass" and set(result.scores) == {"accuracy", "log_loss"}
+    assert 0.4 < result.mean < 1 and result.oof_proba is None
+
+
+def test_regression_target_must_be_numeric():
+    with pytest.raises(KagglekitError, match="numeric"):
+        evaluate(_ridge(), np.zeros((10, 1)), np.array(["a", "b"] * 5))

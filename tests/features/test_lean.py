@@ -104,3 +104,26 @@ def test_whole_pipeline_predictions_match_row_by_row(titanic, name, monkeypatch)
         np.testing.assert_allclose(pipe.predict_proba(row), batch[[i]], rtol=1e-6, atol=1e-7)
         assert pipe.predict(row)[0] == (batch[i, 1] > 0.5)
     assert calls  # and the rows took the direct path
+
+
+def test_tabular_features_take_the_direct_path_with_the_same_output(monkeypatch):
+    from kagglekit.features.tabular import infer_columns
+    from kagglekit.pipelines.tabular import tabular_pipeline
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"id": np.arange(200), "x": rng.normal(size=200),
+                          "n": rng.integers(0, 5, 200).astype(float),
+                          "c": rng.choice(["u", "v", None], 200), "y": rng.integers(0, 2, 200)})
+    table.loc[::9, "x"] = np.nan
+    plan = infer_columns(table, "y", id_column="id")
+    steps = tabular_pipeline(plan, "logreg").fit(table.drop(columns="y"), table["y"])[:-1]
+    rows = table.drop(columns="y")
+    reference = steps.transform(rows)  # 200 rows: scikit-learn's own code
+    calls = []
+    original = ColumnTransformer.transform
+    monkeypatch.setattr(ColumnTransformer, "transform",
+                        lambda self, X, **p: calls.append(1) or original(self, X, **p))
+    for start in range(0, len(rows), 3):
+        np.testing.assert_array_equal(steps.transform(rows.iloc[start:start + 3]),
+                                      reference[start:start + 3])
+    assert calls == []

@@ -123,8 +123,18 @@ def test_explicit_categorical_loss_one_hot_encodes_integer_labels(data):
     est = _clf(epochs=1, loss="categorical_crossentropy").fit(X, y3)
     assert est.model_.loss.__name__ == "categorical_crossentropy"
     assert est.model_.layers[-1].units == 3
-    with pytest.raises(ValueError, match="binary_crossentropy"):
-        _clf(epochs=1, loss="categorical_crossentropy").fit(X, y)
+
+
+def test_binary_target_under_categorical_loss_is_one_hot_with_two_softmax_units(data):
+    X, y = data
+    labels = np.where(y == 1, "SUV", "SEDAN")
+    est = _clf(epochs=1, loss="categorical_crossentropy").fit(X, labels)
+    out = est.model_.layers[-1]
+    assert out.units == 2 and out.activation.__name__ == "softmax"
+    np.testing.assert_array_equal(est.target_encoder_.transform(labels[:2]),
+                                  np.eye(2)[(labels[:2] == "SUV").astype(int)])
+    assert est.predict_proba(X[:3]).shape == (3, 2)
+    assert set(est.predict(X)) <= {"SUV", "SEDAN"}
 
 
 def test_output_spec_rejects_unsupported_targets():

@@ -38,14 +38,18 @@ class Dataset:
     X_test : pandas.DataFrame
         Test inputs in the competition's order (to predict for a submission).
     source : str
-        The folder the CSV files were read from.
+        The folder the CSV files were read from (or how the data was generated).
+    y_test : pandas.Series or pandas.DataFrame or None
+        Test labels, when the data set has them (generated data); None for competitions.
+        A DataFrame ``y`` / ``y_test`` means several regression outputs.
     """
 
     name: str
     X: pd.DataFrame
-    y: pd.Series
+    y: pd.Series | pd.DataFrame
     X_test: pd.DataFrame
     source: str
+    y_test: pd.Series | pd.DataFrame | None = None
 
 
 def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None) -> Dataset:
@@ -54,7 +58,10 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
     Parameters
     ----------
     name : str
-        Dataset name; ``"titanic"`` for now.
+        ``"titanic"``, ``"car-purchase"`` (read from the data folder, not bundled),
+        ``"car-preference"`` (generated, see :mod:`kagglekit.data.car`) or a generated
+        regression set (``"shift"``, ``"quadratic"``, ``"linear-map"``, see
+        :mod:`kagglekit.data.synthetic`).
     data_dir : path, optional
         A folder laid out like ``<dir>/titanic/train.csv``. Defaults to the environment
         variable ``KAGGLEKIT_DATA_DIR``, then to the copy bundled with the package.
@@ -72,8 +79,17 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
     >>> ds.X.shape, ds.X_test.shape
     ((891, 11), (418, 11))
     """
-    if name != "titanic":
-        raise KagglekitError(f"unknown dataset {name!r}; available: titanic")
+    from kagglekit.data import car, synthetic
+
+    loaders = {"titanic": _load_titanic, "car-preference": car.load_car_preference,
+               "car-purchase": car.load_car_purchase, **synthetic.LOADERS}
+    if name not in loaders:
+        raise KagglekitError(f"unknown dataset {name!r}; available: {', '.join(loaders)}")
+    return loaders[name](data_dir)
+
+
+def _load_titanic(data_dir) -> Dataset:
+    name = "titanic"
     folder = _dataset_folder(name, data_dir)
     train = read_csv(folder / "train.csv", TITANIC_SCHEMA, training=True)
     test = read_csv(folder / "test.csv", TITANIC_SCHEMA, training=False)
@@ -87,6 +103,11 @@ def read_csv(path: str | os.PathLike, schema: Schema, *, training: bool) -> pd.D
     with _csv_errors(path):
         frame = pd.read_csv(path, encoding="utf-8-sig")
     return schema.validate(frame, str(path), training=training)
+
+
+def read_plain_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read any CSV with the same one-line errors as :func:`read_csv`, without a schema."""
+    return read_csv(path, Schema(), training=False)
 
 
 def iter_csv(path: str | os.PathLike, schema: Schema | None = None, *,

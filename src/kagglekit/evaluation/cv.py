@@ -1,4 +1,5 @@
-"""Stratified K-fold cross-validation of a pipeline, with every number the report needs."""
+"""K-fold cross-validation of a pipeline (stratified for classifiers), with every number the
+report needs."""
 
 from __future__ import annotations
 
@@ -8,22 +9,40 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.model_selection import (
+    KFold,
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+)
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
 
-METRICS = ("accuracy", "roc_auc", "log_loss")
+METRICS = {
+    "binary": ("accuracy", "roc_auc", "log_loss"),
+    "multiclass": ("accuracy", "log_loss"),
+    "regression": ("rmse", "mae"),
+}
+"""The metrics computed per task; the first is the headline metric."""
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
 
 
 @dataclass
 class CVResult:
     """Cross-validation scores of one pipeline.
 
-    ``metric``/``mean``/``std``/``folds`` describe the headline metric (accuracy); ``scores``
-    holds all metrics the same way. ``to_dict()`` is what ``kagglekit evaluate --json`` prints.
+    ``metric``/``mean``/``std``/``folds`` describe the headline metric (accuracy for
+    classification, RMSE for regression); ``scores`` holds all metrics of the task the same
+    way. ``to_dict()`` is what ``kagglekit evaluate --json`` prints.
+
+    ``oof_proba`` holds the out-of-fold P(positive class) for a binary target, the out-of-fold
+    prediction for a single-output regression, and None otherwise (repeated CV, multiclass,
+    several outputs). ``model_summary`` lists the layers of the first fold's network (name,
+    type, output shape, parameter count); ``holdout`` the scores on a labelled test set after
+    fitting on all training rows, when one was given.
     """
 
     pipeline: str
@@ -39,6 +58,9 @@ class CVResult:
     scores: dict[str, dict] = field(default_factory=dict)
     epochs: list[int] = field(default_factory=list)
     oof_proba: list[float] | None = field(default=None, repr=False)
+    task: str = "binary"
+    model_summary: list[dict] = field(default_factory=list, repr=False)
+    holdout: dict | None = None
 
     def to_dict(self, *, with_oof: bool = False) -> dict:
         data = asdict(self)
@@ -57,14 +79,17 @@ def seed_pipeline(pipeline: Pipeline, seed: int) -> Pipeline:
 
 def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
              folds: int = 5, repeats: int = 1, seed: int = 0, n_jobs: int = 1,
-             name: str | None = None) -> CVResult:
-    """Stratified K-fold cross-validation (shuffled, seeded) with accuracy, ROC AUC and log loss.
+             name: str | None = None, holdout: tuple | None = None) -> CVResult:
+    """K-fold cross-validation (shuffled, seeded) of a classifier or regressor pipeline.
+
+    Classifiers get stratified folds and accuracy, log loss (and ROC AUC for two classes);
+    regressors get plain K-fold and RMSE and MAE (over all outputs of a multi-output model).
 
     Parameters
     ----------
     pipeline : Pipeline or str
         An unfitted pipeline, or a registered name (then ``X``/``y`` default to its dataset).
-    X, y : training inputs and binary labels.
+    X, y : training inputs and labels (or numeric targets; 2-D for several outputs).
     folds, repeats : int
         ``folds``-fold CV repeated ``repeats`` times with different shuffles.
     seed : int
@@ -74,6 +99,9 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         Folds in parallel (joblib, separate processes). 1 is fastest for Keras on 2 cores.
     name : str, optional
         Name to report (defaults to the registry name).
+    holdout : (X_test, y_test), optional
+        A labelled test set: the pipeline is also fitted on all of ``X, y`` and scored there
+        (``CVResult.holdout``), e.g. outside the training range to measure extrapolation.
 
     Returns
     -------
@@ -93,65 +121,116 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     if folds < 2 or repeats < 1:
         raise KagglekitError(f"need folds >= 2 and repeats >= 1, got {folds} and {repeats}")
     y = np.asarray(y)
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) != 2:
-        raise KagglekitError(f"evaluate handles binary targets; y has {len(classes)} classes")
-    if counts.min() < folds:
-        raise KagglekitError(f"the smaller class has {counts.min()} rows, fewer than "
-                             f"{folds} folds; use --folds {counts.min()} or fewer")
     pipeline = seed_pipeline(clone(pipeline), seed)
-    if not is_classifier(pipeline):
-        raise KagglekitError("evaluate needs a classifier pipeline")
-    splitter = (StratifiedKFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
-                RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
+    task = _task(pipeline, y, folds)
+    if task == "regression":
+        splitter = (KFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
+                    RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
+    else:
+        splitter = (StratifiedKFold(folds, shuffle=True, random_state=seed) if repeats == 1
+                    else RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats,
+                                                 random_state=seed))
     splits = list(splitter.split(X, y))
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_score)(clone(pipeline), X, y, train, test) for train, test in splits)
-    oof = np.full(len(y), np.nan) if repeats == 1 else None
-    scores = {m: [] for m in METRICS}
+        delayed(_fit_and_score)(clone(pipeline), X, y, train, test, task, summary=i == 0)
+        for i, (train, test) in enumerate(splits))
+    single = task == "binary" or (task == "regression" and y.ndim == 1)
+    oof = np.full(len(y), np.nan) if repeats == 1 and single else None
+    metrics = METRICS[task]
+    scores = {m: [] for m in metrics}
     for (_train, test), result in zip(splits, results, strict=True):
-        for m in METRICS:
+        for m in metrics:
             scores[m].append(result[m])
         if oof is not None:
-            oof[test] = result["proba"]
+            oof[test] = result["oof"]
     summary = {m: {"mean": float(np.mean(v)), "std": float(np.std(v)),
                    "folds": [round(float(s), 6) for s in v]} for m, v in scores.items()}
+    headline = metrics[0]
     return CVResult(
-        pipeline=name or _describe(pipeline), metric="accuracy",
-        mean=summary["accuracy"]["mean"], std=summary["accuracy"]["std"],
-        folds=summary["accuracy"]["folds"],
+        pipeline=name or _describe(pipeline), metric=headline,
+        mean=summary[headline]["mean"], std=summary[headline]["std"],
+        folds=summary[headline]["folds"],
         fit_seconds=round(sum(r["fit_seconds"] for r in results), 3),
         predict_seconds=round(sum(r["predict_seconds"] for r in results), 3),
         n_splits=len(splits), repeats=repeats, seed=seed, scores=summary,
         epochs=[r["epochs"] for r in results if r["epochs"] is not None],
         oof_proba=None if oof is None else [round(float(p), 6) for p in oof],
+        task=task, model_summary=results[0]["summary"],
+        holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout),
     )
 
 
-def _fit_and_score(pipeline: Pipeline, X, y, train, test) -> dict:
+def score_holdout(pipeline: Pipeline, X, y, X_test, y_test) -> dict:
+    """Fit a clone of ``pipeline`` on all of ``X, y`` and score it on ``X_test, y_test``."""
+    y, y_test = np.asarray(y), np.asarray(y_test)
+    pipeline = clone(pipeline).fit(X, y)
+    task = _task(pipeline, y, 1)
+    scores = _scores(pipeline, X_test, y_test, task)
+    return {"rows": len(y_test), **{m: float(f"{scores[m]:.6g}") for m in METRICS[task]}}
+
+
+def _task(pipeline: Pipeline, y: np.ndarray, folds: int) -> str:
+    if is_regressor(pipeline):
+        if not np.issubdtype(y.dtype, np.number):
+            raise KagglekitError("a regression target must be numeric; use a classifier for "
+                                 "labels")
+        return "regression"
+    if not is_classifier(pipeline):
+        raise KagglekitError("evaluate needs a classifier or regressor pipeline")
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise KagglekitError("the target has one class only; training needs at least two")
+    if counts.min() < folds:
+        raise KagglekitError(f"the smallest class has {counts.min()} rows, fewer than "
+                             f"{folds} folds; use --folds {counts.min()} or fewer")
+    return "binary" if len(classes) == 2 else "multiclass"
+
+
+def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
+                   summary: bool) -> dict:
+    from kagglekit.models.dense import layer_summary
+
     start = time.perf_counter()
     pipeline.fit(_rows(X, train), y[train])
     fitted = time.perf_counter()
-    proba = pipeline.predict_proba(_rows(X, test))[:, 1]
-    predicted = time.perf_counter()
-    positive = pipeline.classes_[1]
-    truth = (y[test] == positive).astype(int)
-    labels = (proba >= 0.5).astype(int)
-    model = pipeline.steps[-1][1]
+    result = _scores(pipeline, _rows(X, test), y[test], task)
+    model = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
+    model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
+    network = getattr(model, "model_", None)
     return {
-        "accuracy": accuracy_score(truth, labels),
-        "roc_auc": roc_auc_score(truth, proba),
-        "log_loss": log_loss(truth, np.clip(proba, 1e-7, 1 - 1e-7), labels=[0, 1]),
+        **result,
         "fit_seconds": fitted - start,
-        "predict_seconds": predicted - fitted,
+        "predict_seconds": time.perf_counter() - fitted,
         "epochs": getattr(model, "epochs_run_", None),
-        "proba": proba,
+        "summary": layer_summary(network) if summary and network is not None else [],
     }
+
+
+def _scores(pipeline: Pipeline, X, y, task: str) -> dict:
+    if task == "regression":
+        predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
+        error = predicted - y
+        return {"rmse": float(np.sqrt(np.mean(error ** 2))), "mae": float(np.mean(np.abs(error))),
+                "oof": predicted}
+    proba = pipeline.predict_proba(X)
+    classes = pipeline.classes_
+    clipped = np.clip(proba, 1e-7, 1 - 1e-7)
+    if task == "binary":
+        truth = (y == classes[1]).astype(int)
+        labels = (proba[:, 1] >= 0.5).astype(int)
+        return {"accuracy": accuracy_score(truth, labels),
+                "roc_auc": roc_auc_score(truth, proba[:, 1]),
+                "log_loss": log_loss(truth, clipped[:, 1], labels=[0, 1]),
+                "oof": proba[:, 1]}
+    return {"accuracy": accuracy_score(y, classes[np.argmax(proba, axis=1)]),
+            "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
+                                 labels=classes),
+            "oof": None}
 
 
 def _rows(X, index):
     return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
 
 
-def _describe(pipeline: Pipeline) -> str:
-    return type(pipeline.steps[-1][1]).__name__
+def _describe(pipeline) -> str:
+    return type(pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline).__name__

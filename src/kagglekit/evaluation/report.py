@@ -9,16 +9,17 @@ from pathlib import Path
 import pandas as pd
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.cv import METRICS, CVResult
+from kagglekit.evaluation.cv import LOWER_IS_BETTER, CVResult
 from kagglekit.fileio import write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
 
 def data_summary(dataset) -> dict:
-    """Rows, columns, missing values per column and class balance of a dataset."""
+    """Rows, columns, missing values per column, and the class balance (labels) or the
+    target's mean / std / min / max per output (numeric targets with many values)."""
     X = dataset.X
     missing = X.isna().sum()
-    return {
+    summary = {
         "dataset": dataset.name,
         "source": dataset.source,
         "train_rows": len(X),
@@ -26,8 +27,16 @@ def data_summary(dataset) -> dict:
         "columns": list(X.columns),
         "missing": {c: int(n) for c, n in missing.items() if n},
         "test_missing": {c: int(n) for c, n in dataset.X_test.isna().sum().items() if n},
-        "class_balance": {str(k): int(v) for k, v in dataset.y.value_counts().sort_index().items()},
     }
+    target = pd.DataFrame(dataset.y)
+    if target.shape[1] == 1 and target.iloc[:, 0].nunique() <= 20:
+        counts = target.iloc[:, 0].value_counts().sort_index()
+        summary["class_balance"] = {str(k): int(v) for k, v in counts.items()}
+    else:
+        summary["target"] = {str(c): {k: round(float(v), 4) for k, v in
+                                      target[c].agg(["mean", "std", "min", "max"]).items()}
+                             for c in target}
+    return summary
 
 
 def environment(seed: int) -> dict:
@@ -46,18 +55,22 @@ def check_report_folder(folder: str | Path) -> Path:
     return folder
 
 
-def write_report(results: list[CVResult], dataset, folder: str | Path) -> Path:
-    """Write the report folder for a set of CV results on one dataset; returns the folder."""
+def write_report(results: list[CVResult], dataset, folder: str | Path, *,
+                 id_column: str | None = "PassengerId", columns: dict | None = None) -> Path:
+    """Write the report folder for a set of CV results on one dataset; returns the folder.
+
+    ``id_column``, when ``dataset.X`` has it, heads the out-of-fold predictions CSV;
+    ``columns`` (an inferred column plan) is reported with the data."""
     folder = check_report_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KagglekitError(f"cannot create report folder {folder}: {exc.strerror}") from exc
-    ranked = sorted(results, key=lambda r: r.mean, reverse=True)
+    ranked = rank(results)
     report = {
         "leaderboard": [_row(r) for r in ranked],
         "results": [r.to_dict() for r in results],
-        "data": data_summary(dataset),
+        "data": {**data_summary(dataset), **({"inferred": columns} if columns else {})},
         "environment": environment(results[0].seed if results else 0),
     }
     write_json_atomic(folder / "report.json", report)
@@ -66,43 +79,51 @@ def write_report(results: list[CVResult], dataset, folder: str | Path) -> Path:
     if oof:
         frame = pd.DataFrame(oof)
         frame.insert(0, "y", dataset.y.to_numpy())
-        id_column = "PassengerId"
-        if id_column in dataset.X:
+        if id_column and id_column in dataset.X:
             frame.insert(0, id_column, dataset.X[id_column].to_numpy())
         write_text_atomic(folder / "oof_predictions.csv", frame.to_csv(index=False))
     return folder
 
 
+def rank(results: list[CVResult]) -> list[CVResult]:
+    """Best headline score first (highest accuracy, or lowest RMSE)."""
+    return sorted(results, key=lambda r: r.mean if r.metric in LOWER_IS_BETTER else -r.mean)
+
+
 def _row(result: CVResult) -> dict:
     row = {"pipeline": result.pipeline}
-    for metric in METRICS:
+    for metric in result.scores:
         row[f"{metric}_mean"] = round(result.scores[metric]["mean"], 4)
         row[f"{metric}_std"] = round(result.scores[metric]["std"], 4)
     row["fit_seconds"] = result.fit_seconds
     row["predict_seconds"] = result.predict_seconds
+    for metric, value in (result.holdout or {}).items():
+        row[f"holdout_{metric}"] = value
     return row
 
 
 def _markdown(report: dict, ranked: list[CVResult]) -> str:
     first = ranked[0]
+    metrics = list(first.scores)
+    kind = "stratified " if first.task != "regression" else ""
     lines = [
         f"# Cross-validation report: {report['data']['dataset']}",
         "",
-        f"{first.n_splits // first.repeats}-fold stratified CV"
+        f"{first.n_splits // first.repeats}-fold {kind}CV"
         f"{f' x {first.repeats} repeats' if first.repeats > 1 else ''}, shuffled, "
-        f"seed {first.seed}. Mean ± standard deviation over folds; best accuracy first.",
+        f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
-        "| pipeline | accuracy | ROC AUC | log loss | fit s | predict s |",
-        "|---|---|---|---|---|---|",
+        "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics)
+        + " | fit s | predict s |",
+        "|---|" + "---|" * (len(metrics) + 2),
     ]
     for r in ranked:
-        s = r.scores
-        lines.append(
-            f"| {r.pipeline} | {s['accuracy']['mean']:.4f} ± {s['accuracy']['std']:.4f} "
-            f"| {s['roc_auc']['mean']:.4f} ± {s['roc_auc']['std']:.4f} "
-            f"| {s['log_loss']['mean']:.4f} ± {s['log_loss']['std']:.4f} "
-            f"| {r.fit_seconds:.1f} | {r.predict_seconds:.2f} |")
-    lines += ["", "## Accuracy per fold", "",
+        cells = [f"{r.scores[m]['mean']:.4f} ± {r.scores[m]['std']:.4f}" if m in r.scores
+                 else "" for m in metrics]
+        lines.append(f"| {r.pipeline} | " + " | ".join(cells)
+                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} |")
+    label = _LABELS.get(first.metric, first.metric)
+    lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
               "|---|" + "---|" * first.n_splits]
     for r in ranked:
@@ -111,16 +132,58 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     if epochs:
         lines += ["", "Epochs trained per fold: "
                   + "; ".join(f"{r.pipeline}: {r.epochs}" for r in epochs)]
+    lines += _holdout_lines(ranked) + _summary_lines(ranked)
     data = report["data"]
+    balance = (f"- class balance: {data['class_balance']}" if "class_balance" in data
+               else f"- target: {data['target']}")
     lines += ["", "## Data", "",
               f"- source: `{data['source']}`",
               f"- {data['train_rows']} training rows, {data['test_rows']} test rows, "
               f"{len(data['columns'])} input columns",
-              f"- class balance: {data['class_balance']}",
+              balance,
               f"- missing values (train): {data['missing'] or 'none'}",
-              f"- missing values (test): {data['test_missing'] or 'none'}",
-              "", "## Environment", ""]
+              f"- missing values (test): {data['test_missing'] or 'none'}"]
+    if "inferred" in data:
+        inferred = data["inferred"]
+        lines += [f"- inferred {inferred['task']} of `{inferred['target']}`; numeric: "
+                  f"{inferred['numeric']}, categorical: {inferred['categorical']}, "
+                  f"not used: {inferred['dropped'] or 'none'}"]
+    lines += ["", "## Environment", ""]
     env = report["environment"]
     lines += [f"- {k}: {v}" for k, v in env["versions"].items()]
     lines += [f"- cpus: {env['cpus']}", f"- platform: {env['platform']}", ""]
     return "\n".join(lines)
+
+
+_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
+           "rmse": "RMSE", "mae": "MAE"}
+
+
+def _holdout_lines(ranked: list[CVResult]) -> list[str]:
+    scored = [r for r in ranked if r.holdout]
+    if not scored:
+        return []
+    metrics = [m for m in scored[0].holdout if m != "rows"]
+    lines = ["", "## Test set", "",
+             f"Fitted on all training rows, scored on {scored[0].holdout['rows']} labelled test "
+             "rows (for generated data: outside the training range where the split says so).",
+             "", "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics) + " |",
+             "|---|" + "---|" * len(metrics)]
+    for r in scored:
+        lines.append(f"| {r.pipeline} | "
+                     + " | ".join(f"{r.holdout.get(m, float('nan')):.4f}" for m in metrics)
+                     + " |")
+    return lines
+
+
+def _summary_lines(ranked: list[CVResult]) -> list[str]:
+    lines = []
+    for r in ranked:
+        if not r.model_summary:
+            continue
+        total = sum(layer["params"] for layer in r.model_summary)
+        lines += ["", f"## Network: {r.pipeline} ({total} parameters)", "",
+                  "| layer | type | output shape | parameters |", "|---|---|---|---|"]
+        lines += [f"| {layer['layer']} | {layer['type']} | {layer['output_shape']} "
+                  f"| {layer['params']} |" for layer in r.model_summary]
+    return lines

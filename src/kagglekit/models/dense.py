@@ -21,6 +21,7 @@ def output_spec(meta: dict, loss=None) -> tuple[int, str, object]:
     target                  output                 loss
     ======================  =====================  ==================================
     binary                  1 unit, sigmoid        binary cross-entropy
+    binary, one-hot         2 units, softmax       categorical cross-entropy (if asked)
     multiclass (integers)   n classes, softmax     sparse categorical cross-entropy
     multiclass (one-hot)    n classes, softmax     categorical cross-entropy
     continuous (k outputs)  k units, linear        mean squared error
@@ -32,9 +33,8 @@ def output_spec(meta: dict, loss=None) -> tuple[int, str, object]:
     if "n_classes_" not in meta:  # KerasRegressor: every target is continuous
         return int(meta.get("n_outputs_", 1)), "linear", loss or "mean_squared_error"
     if target == "binary":
-        if _name(loss) == "categorical_crossentropy":
-            raise ValueError("categorical cross-entropy needs 3+ classes or one-hot labels; "
-                             "use binary_crossentropy (the default) for two classes")
+        if _name(loss) == "categorical_crossentropy":  # one-hot labels, one unit per class
+            return 2, "softmax", loss
         return 1, "sigmoid", loss or "binary_crossentropy"
     if target == "multiclass":
         return int(meta["n_classes_"]), "softmax", loss or "sparse_categorical_crossentropy"
@@ -114,3 +114,14 @@ def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (6
     model.compile(optimizer=compile_kwargs["optimizer"], loss=loss,
                   metrics=compile_kwargs.get("metrics"))
     return model
+
+
+def layer_summary(model) -> list[dict]:
+    """One row per layer of a built Keras model: name, type, output shape, parameter count.
+
+    A Dense layer with ``n`` inputs and ``k`` units has ``n * k + k`` parameters (weights and
+    biases); the input layer has none.
+    """
+    return [{"layer": layer.name, "type": type(layer).__name__,
+             "output_shape": str(tuple(layer.output.shape)), "params": int(layer.count_params())}
+            for layer in model.layers]

@@ -39,6 +39,7 @@ with _quiet_native_stderr():
     import keras  # noqa: E402
     import tensorflow  # noqa: E402, F401
 import numpy as np  # noqa: E402
+from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
 from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
 from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
 from scipy import sparse  # noqa: E402
@@ -148,6 +149,23 @@ class _TrainingOptions:
             self.best_epoch_ = self.epochs_run_
 
 
+class _LabelEncoder(ClassifierLabelEncoder):
+    """SciKeras' label encoder, plus one-hot labels for a binary target under categorical
+    cross-entropy (two softmax units, as in the course's car network); SciKeras alone feeds
+    such a network a single 0/1 column."""
+
+    def transform(self, y):
+        encoded = super().transform(y)
+        if self._target_type == "binary" and _is_categorical(self.loss):
+            return np.eye(2, dtype=encoded.dtype)[encoded.ravel().astype(int)]
+        return encoded
+
+
+def _is_categorical(loss) -> bool:
+    name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
+    return name in ("categorical_crossentropy", "cce", "CategoricalCrossentropy")
+
+
 class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
     """SciKeras' ``KerasClassifier`` that scikit-learn treats as a classifier.
 
@@ -174,6 +192,11 @@ class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
     """
 
     _single_output = True
+
+    @property
+    def target_encoder(self):
+        categories = "auto" if self.classes_ is None else [self.classes_]
+        return _LabelEncoder(loss=self.loss, categories=categories)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
@@ -47,7 +49,9 @@ def register(name: str, description: str, task: Task):
 
 
 def _load_builtin() -> None:
-    from kagglekit.pipelines import titanic  # noqa: F401  (registers on import)
+    # Importing a module registers its pipelines; this order is `kagglekit list`'s order.
+    for module in ("titanic", "car", "regression"):
+        importlib.import_module(f"kagglekit.pipelines.{module}")
 
 
 def list_pipelines() -> list[PipelineSpec]:
@@ -93,12 +97,15 @@ def make_pipeline(name: str, **params) -> Pipeline:
 
 
 def set_param(pipeline: Pipeline, key: str, value) -> None:
-    """Set ``key`` on the pipeline, else on its final model; a typo gets a suggestion."""
+    """Set ``key`` on the pipeline, else on its final model (the regressor inside a
+    ``TransformedTargetRegressor``); a typo gets a suggestion."""
     pipeline_keys = pipeline.get_params(deep=True)
     if key in pipeline_keys:
         pipeline.set_params(**{key: value})
         return
     model = pipeline.steps[-1][1]
+    if isinstance(model, TransformedTargetRegressor):  # set the network inside it
+        model = model.regressor
     model_keys = set(model.get_params(deep=True))
     build = getattr(model, "model", None)
     if callable(build) and key.startswith("model__"):

@@ -17,11 +17,12 @@ from kagglekit.versions import package_versions
 
 @dataclass(frozen=True)
 class SubmissionFormat:
-    """A competition's submission layout: id column, prediction column, allowed values."""
+    """A competition's submission layout: id column, prediction column, allowed values
+    (integers; ``None`` allows any value, e.g. for regression or text labels)."""
 
     id_column: str
     target: str
-    values: tuple = (0, 1)
+    values: tuple | None = (0, 1)
 
 
 TITANIC_FORMAT = SubmissionFormat(id_column="PassengerId", target="Survived")
@@ -32,7 +33,8 @@ def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat
     """Refuse a submission that Kaggle would reject or mis-score.
 
     Checks: exactly the columns ``[id, target]``; one row per expected id, no duplicates, no
-    missing or extra ids; integer predictions within ``fmt.values``.
+    missing or extra ids; no missing prediction; integer predictions within ``fmt.values``
+    (unless it is None).
 
     Raises
     ------
@@ -53,6 +55,10 @@ def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat
         raise DataError(f"{source}: ids differ from the test set "
                         f"(missing {list(missing[:5])}, unexpected {list(extra[:5])})")
     values = frame[fmt.target]
+    if fmt.values is None:
+        if values.isna().any():
+            raise DataError(f"{source}: {fmt.target} has missing predictions")
+        return
     if values.isna().any() or not pd.api.types.is_integer_dtype(values):
         raise DataError(f"{source}: {fmt.target} must be integers, got dtype {values.dtype}")
     bad = sorted(set(values.unique().tolist()) - set(fmt.values))
@@ -86,8 +92,10 @@ def write_submission(predictions, ids, out_dir: str | Path, *, pipeline: str,
     pathlib.Path
         The CSV written; the manifest is the same path with ``.json``.
     """
+    predictions = np.asarray(predictions)
     frame = pd.DataFrame({fmt.id_column: np.asarray(ids),
-                          fmt.target: np.asarray(predictions).astype("int64")})
+                          fmt.target: predictions if fmt.values is None
+                          else predictions.astype("int64")})
     validate_submission(frame, ids, fmt)
     score = f"_cv{cv_score:.4f}" if cv_score is not None else ""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", pipeline)
