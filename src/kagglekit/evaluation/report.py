@@ -1,16 +1,19 @@
-"""Cross-validation reports: ``report.json`` (stable keys), ``report.md`` and out-of-fold CSV."""
+"""Cross-validation reports: ``report.json`` (stable keys), ``report.md``, a self-contained
+``report.html``, the plots as PNGs and the out-of-fold CSV."""
 
 from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation import curves
 from kagglekit.evaluation.cv import LOWER_IS_BETTER, CVResult
-from kagglekit.fileio import write_json_atomic, write_text_atomic
+from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
 
@@ -40,9 +43,35 @@ def data_summary(dataset) -> dict:
 
 
 def environment(seed: int) -> dict:
-    """Package versions, seed, CPU count and platform (no TensorFlow import)."""
+    """Package versions, seed, CPU model and count, GPUs, thread settings and platform.
+
+    TensorFlow is never imported here: GPUs and its thread pools are read only when a Keras
+    model already loaded it (``gpus`` is None otherwise)."""
+    from threadpoolctl import threadpool_info
+
+    threads = {"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset"),
+               "BLAS": max((p["num_threads"] for p in threadpool_info()), default=None)}
+    tf = sys.modules.get("tensorflow")
+    gpus = None
+    if tf is not None and hasattr(tf, "config"):
+        gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+        for pool in ("intra_op", "inter_op"):  # 0 means TensorFlow's default: all cores
+            threads[f"tensorflow_{pool}"] = getattr(
+                tf.config.threading, f"get_{pool}_parallelism_threads")()
     return {"versions": package_versions(), "seed": seed, "cpus": os.cpu_count(),
-            "platform": platform.platform()}
+            "platform": platform.platform(), "cpu": _cpu_model(), "gpus": gpus,
+            "threads": threads}
+
+
+def _cpu_model() -> str | None:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def check_report_folder(folder: str | Path) -> Path:
@@ -66,22 +95,35 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KagglekitError(f"cannot create report folder {folder}: {exc.strerror}") from exc
+    from kagglekit.evaluation import html, plots
+
     ranked = rank(results)
+    training = {r.pipeline: {"params": r.params, "histories": r.histories,
+                             "overfitting": curves.verdict(r.histories)}
+                for r in results if r.histories}
+    index, images = plots.report_plots(results, dataset.y)
+    oof = {r.pipeline: r.oof_proba for r in results if r.oof_proba is not None}
     report = {
-        "leaderboard": [_row(r) for r in ranked],
+        "leaderboard": [_row(r, training) for r in ranked],
         "results": [r.to_dict() for r in results],
         "data": {**data_summary(dataset), **({"inferred": columns} if columns else {})},
         "environment": environment(results[0].seed if results else 0),
+        "training": training,
+        "overfitting_rule": curves.RULE,
+        "plots": index,
+        "oof_csv": "oof_predictions.csv" if oof else None,
     }
-    write_json_atomic(folder / "report.json", report)
-    write_text_atomic(folder / "report.md", _markdown(report, ranked))
-    oof = {r.pipeline: r.oof_proba for r in results if r.oof_proba is not None}
+    for path, png in images.items():
+        atomic_write(folder / path, lambda tmp, png=png: tmp.write_bytes(png))
     if oof:
         frame = pd.DataFrame(oof)
         frame.insert(0, "y", dataset.y.to_numpy())
         if id_column and id_column in dataset.X:
             frame.insert(0, id_column, dataset.X[id_column].to_numpy())
         write_text_atomic(folder / "oof_predictions.csv", frame.to_csv(index=False))
+    write_json_atomic(folder / "report.json", report)
+    write_text_atomic(folder / "report.md", _markdown(report, ranked))
+    write_text_atomic(folder / "report.html", html.render(report, images))
     return folder
 
 
@@ -90,8 +132,10 @@ def rank(results: list[CVResult]) -> list[CVResult]:
     return sorted(results, key=lambda r: r.mean if r.metric in LOWER_IS_BETTER else -r.mean)
 
 
-def _row(result: CVResult) -> dict:
-    row = {"pipeline": result.pipeline}
+def _row(result: CVResult, training: dict) -> dict:
+    row = {"pipeline": result.pipeline, "params": result.params,
+           "overfitting": training.get(result.pipeline, {}).get(
+               "overfitting", {}).get("overfitting")}
     for metric in result.scores:
         row[f"{metric}_mean"] = round(result.scores[metric]["mean"], 4)
         row[f"{metric}_std"] = round(result.scores[metric]["std"], 4)
@@ -132,7 +176,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     if epochs:
         lines += ["", "Epochs trained per fold: "
                   + "; ".join(f"{r.pipeline}: {r.epochs}" for r in epochs)]
-    lines += _holdout_lines(ranked) + _summary_lines(ranked)
+    lines += _holdout_lines(ranked) + _summary_lines(ranked) + _plot_lines(report)
     data = report["data"]
     balance = (f"- class balance: {data['class_balance']}" if "class_balance" in data
                else f"- target: {data['target']}")
@@ -173,6 +217,22 @@ def _holdout_lines(ranked: list[CVResult]) -> list[str]:
         lines.append(f"| {r.pipeline} | "
                      + " | ".join(f"{r.holdout.get(m, float('nan')):.4f}" for m in metrics)
                      + " |")
+    return lines
+
+
+def _plot_lines(report: dict) -> list[str]:
+    lines = ["", "## Training curves and plots", "",
+             "The same report with every plot embedded: `report.html`."]
+    for name, info in report["training"].items():
+        lines += ["", f"### {name}", "", f"{info['overfitting']['text']}.", "",
+                  f"![{name}: loss per epoch]({report['plots']['loss'][name]})"]
+    if report["training"]:
+        lines += ["", curves.RULE]
+    plots = report["plots"]
+    figures = ([("ROC curve", plots["roc"])] if plots["roc"] else []) + [
+        (f"{name}: {kind}", path) for kind in ("confusion", "residuals")
+        for name, path in plots[kind].items()]
+    lines += [""] + [f"![{title}]({path})" for title, path in figures]
     return lines
 
 
