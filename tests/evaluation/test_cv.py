@@ -43,6 +43,10 @@ def test_keras_pipeline_is_reproducible(small_titanic):
     a = evaluate(pipe, X, y, folds=2, seed=0)
     b = evaluate(pipe, X, y, folds=2, seed=0)
     assert a.scores == b.scores and a.epochs == [2, 2]
+    assert a.histories == b.histories and [len(h["loss"]) for h in a.histories] == [2, 2]
+    assert all(h["val_loss"] == [] and h["best_epoch"] == 2 for h in a.histories)
+    assert a.params == sum(layer["params"] for layer in a.model_summary) > 0
+    assert "histories" not in a.to_dict() and "histories" in a.to_dict(with_oof=True)
 
 
 def test_bad_arguments(titanic):

@@ -17,7 +17,7 @@ h3 { font-size: 1.05em; margin: 1.4em 0 .4em; }
 table { border-collapse: collapse; margin: .6em 0 1em; background: #fff; }
 th, td { border: 1px solid #d7dde4; padding: .3em .65em; text-align: right; }
 th { background: #eef2f6; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, table.kv td { text-align: left; }
 tr.best td { font-weight: 600; background: #f1f8ee; }
 img { max-width: 100%; border: 1px solid #d7dde4; background: #fff; margin: .3em 0; }
 .note { border-left: 5px solid #8a96a3; background: #f0f2f4; padding: .5em .8em;
@@ -67,7 +67,12 @@ def render(report: dict, images: dict[str, bytes]) -> str:
             f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def _table(header: list[str], rows: list[list], best: int | None = None) -> str:
+def _table(header: list[str] | None, rows: list[list], best: int | None = None) -> str:
+    """A table; without ``header``, a two-column key / value table."""
+    if header is None:
+        return "<table class=kv>\n" + "\n".join(
+            f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in rows
+        ) + "\n</table>"
     head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
     lines = []
     for i, row in enumerate(rows):
@@ -183,7 +188,7 @@ def _data(data: dict) -> str:
         inferred = data["inferred"]
         rows.append(["inferred columns", f"numeric {inferred['numeric']}, categorical "
                      f"{inferred['categorical']}, not used {inferred['dropped'] or 'none'}"])
-    return "<h2>Data</h2>\n" + _table(["", ""], rows)
+    return "<h2>Data</h2>\n" + _table(None, rows)
 
 
 def _environment(env: dict) -> str:
@@ -194,7 +199,7 @@ def _environment(env: dict) -> str:
              ("none (CPU only)" if gpus == [] else "not checked (no Keras model in this run)")],
             ["threads", _pairs(env.get("threads") or {})], ["platform", env["platform"]]]
     rows += [[name, version] for name, version in env["versions"].items()]
-    return "<h2>Environment</h2>\n" + _table(["", ""], rows)
+    return "<h2>Environment</h2>\n" + _table(None, rows)
 
 
 def _pairs(mapping: dict) -> str:
