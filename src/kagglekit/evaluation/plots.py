@@ -45,8 +45,8 @@ def loss_curves(name: str, histories: list[dict]) -> bytes:
         ax.axvline(history["best_epoch"], color="grey", linestyle=":",
                    label=f"weights kept (epoch {history['best_epoch']})")
         flag = overfits(history["loss"], history["val_loss"])
-        ax.set_title(f"fold {i + 1}" + (": overfitting" if flag else ""),
-                     color="tab:red" if flag else "black")
+        note = {True: ": overfitting", False: "", None: " (no validation split)"}[flag]
+        ax.set_title(f"fold {i + 1}{note}", color="tab:red" if flag else "black")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
         ax.grid(alpha=0.3)
