@@ -32,7 +32,7 @@ RULE = ("Overfitting rule, per fold: the validation loss ends more than "
 """The rule in plain words, as the report prints it."""
 NO_VALIDATION = ("no validation curve: the network trained without a validation split; "
                  "add one with --set validation_split=0.2 (in Python: "
-                 "make_pipeline(..., validation_split=0.2))")
+                 "make_pipeline(..., validation_split=0.2)).")
 
 
 def overfits(loss: Sequence[float], val_loss: Sequence[float]) -> bool | None:
@@ -78,12 +78,12 @@ def verdict(histories: list[dict]) -> dict:
     if not flagged:
         text = ("no sign of overfitting: in no fold did the validation loss rise by more than "
                 f"{RISE_FRACTION:.0%} over its minimum for {RISE_EPOCHS} or more epochs while "
-                "the training loss kept falling")
+                "the training loss kept falling.")
     else:
         kept = ", ".join(f"fold {i}: epoch {histories[i - 1]['best_epoch']}" for i in flagged)
         text = (f"overfitting in {len(flagged)} of {len(flags)} folds "
                 f"({', '.join(map(str, flagged))}): the validation loss rose by more than "
                 f"{RISE_FRACTION:.0%} over its minimum for {RISE_EPOCHS} or more epochs while "
                 f"the training loss kept falling (weights kept: {kept}). Fewer epochs, "
-                "dropout, L2 or early stopping help")
+                "dropout, L2 or early stopping help.")
     return {"folds": flags, "overfitting": bool(flagged), "text": text}

@@ -195,7 +195,10 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     lines += ["", "## Environment", ""]
     env = report["environment"]
     lines += [f"- {k}: {v}" for k, v in env["versions"].items()]
-    lines += [f"- cpus: {env['cpus']}", f"- platform: {env['platform']}", ""]
+    gpus = ", ".join(env["gpus"] or []) or ("none" if env["gpus"] == [] else "not checked")
+    lines += [f"- seed: {env['seed']}", f"- cpu: {env['cpu']} ({env['cpus']} cores)",
+              f"- gpus: {gpus}", f"- threads: {env['threads']}",
+              f"- platform: {env['platform']}", ""]
     return "\n".join(lines)
 
 
@@ -224,7 +227,7 @@ def _plot_lines(report: dict) -> list[str]:
     lines = ["", "## Training curves and plots", "",
              "The same report with every plot embedded: `report.html`."]
     for name, info in report["training"].items():
-        lines += ["", f"### {name}", "", f"{info['overfitting']['text']}.", "",
+        lines += ["", f"### {name}", "", info["overfitting"]["text"], "",
                   f"![{name}: loss per epoch]({report['plots']['loss'][name]})"]
     if report["training"]:
         lines += ["", curves.RULE]
@@ -232,7 +235,8 @@ def _plot_lines(report: dict) -> list[str]:
     figures = ([("ROC curve", plots["roc"])] if plots["roc"] else []) + [
         (f"{name}: {kind}", path) for kind in ("confusion", "residuals")
         for name, path in plots[kind].items()]
-    lines += [""] + [f"![{title}]({path})" for title, path in figures]
+    for title, path in figures:
+        lines += ["", f"![{title}]({path})"]
     return lines
 
 
