@@ -193,11 +193,12 @@ def _data(data: dict) -> str:
 
 def _environment(env: dict) -> str:
     gpus = env.get("gpus")
-    rows = [["seed", env["seed"]], ["CPU", f"{env.get('cpu') or 'unknown'} ({env['cpus']} "
-                                            "logical cores)"],
-            ["GPU", ", ".join(gpus) if gpus else
-             ("none (CPU only)" if gpus == [] else "not checked (no Keras model in this run)")],
-            ["threads", _pairs(env.get("threads") or {})], ["platform", env["platform"]]]
+    gpu = ", ".join(gpus) if gpus else ("none visible to TensorFlow" if gpus == [] else
+                                        "not checked (no Keras model in this run)")
+    rows = [["seed", env["seed"]],
+            ["CPU", f"{env.get('cpu') or 'unknown'} ({env['cpus']} logical cores)"],
+            ["GPU", gpu], ["threads", _pairs(env.get("threads") or {})],
+            ["platform", env["platform"]]]
     rows += [[name, version] for name, version in env["versions"].items()]
     return "<h2>Environment</h2>\n" + _table(None, rows)
 

@@ -158,14 +158,15 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
         "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics)
-        + " | fit s | predict s |",
-        "|---|" + "---|" * (len(metrics) + 2),
+        + " | fit s | predict s | parameters |",
+        "|---|" + "---|" * (len(metrics) + 3),
     ]
     for r in ranked:
         cells = [f"{r.scores[m]['mean']:.4f} ± {r.scores[m]['std']:.4f}" if m in r.scores
                  else "" for m in metrics]
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
-                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} |")
+                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
+                     + ("" if r.params is None else str(r.params)) + " |")
     label = _LABELS.get(first.metric, first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
@@ -195,7 +196,8 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     lines += ["", "## Environment", ""]
     env = report["environment"]
     lines += [f"- {k}: {v}" for k, v in env["versions"].items()]
-    gpus = ", ".join(env["gpus"] or []) or ("none" if env["gpus"] == [] else "not checked")
+    gpus = ", ".join(env["gpus"] or []) or (
+        "none visible to TensorFlow" if env["gpus"] == [] else "not checked")
     lines += [f"- seed: {env['seed']}", f"- cpu: {env['cpu']} ({env['cpus']} cores)",
               f"- gpus: {gpus}", f"- threads: {env['threads']}",
               f"- platform: {env['platform']}", ""]
