@@ -97,7 +97,9 @@ def _leaderboard(report: dict) -> str:
         scores = [f"{row[f'{m}_mean']:.4f} ± {row[f'{m}_std']:.4f}" if f"{m}_mean" in row
                   else "" for m in metrics]
         params = "" if row.get("params") is None else f"{row['params']:,}"
-        flag = {True: "yes", False: "no", None: ""}[row.get("overfitting")]
+        keras = row["pipeline"] in (report.get("training") or {})
+        flag = {True: "yes", False: "no",
+                None: "no validation split" if keras else ""}[row.get("overfitting")]
         rows.append([rank, row["pipeline"], *scores, f"{row['fit_seconds']:.2f}",
                      f"{row['predict_seconds']:.2f}", params, flag])
     return ("<h2>Leaderboard</h2>\n" + _table(header, rows, best=0)

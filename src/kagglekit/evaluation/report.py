@@ -88,8 +88,23 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
                  id_column: str | None = "PassengerId", columns: dict | None = None) -> Path:
     """Write the report folder for a set of CV results on one dataset; returns the folder.
 
-    ``id_column``, when ``dataset.X`` has it, heads the out-of-fold predictions CSV;
-    ``columns`` (an inferred column plan) is reported with the data."""
+    The folder gets ``report.json``, ``report.md``, ``report.html`` (self-contained),
+    ``plots/*.png`` and, when there are out-of-fold predictions, ``oof_predictions.csv``.
+
+    Parameters
+    ----------
+    results : list of CVResult
+        One per model, all on ``dataset`` with the same folds.
+    dataset : Dataset
+        Its ``X``, ``y`` and ``X_test`` are summarised; ``y`` is what the out-of-fold
+        predictions are plotted against.
+    folder : str or Path
+        A new or empty folder.
+    id_column : str, optional
+        When ``dataset.X`` has it, it heads the out-of-fold predictions CSV.
+    columns : dict, optional
+        An inferred column plan, reported with the data.
+    """
     folder = check_report_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -133,9 +148,9 @@ def rank(results: list[CVResult]) -> list[CVResult]:
 
 
 def _row(result: CVResult, training: dict) -> dict:
+    curves_of = training.get(result.pipeline)
     row = {"pipeline": result.pipeline, "params": result.params,
-           "overfitting": training.get(result.pipeline, {}).get(
-               "overfitting", {}).get("overfitting")}
+           "overfitting": curves_of["overfitting"]["overfitting"] if curves_of else None}
     for metric in result.scores:
         row[f"{metric}_mean"] = round(result.scores[metric]["mean"], 4)
         row[f"{metric}_std"] = round(result.scores[metric]["std"], 4)
