@@ -97,6 +97,8 @@ def test_multiclass_accuracy_and_log_loss(titanic):
     result = evaluate(LogisticRegression(max_iter=500), X, titanic.X.Pclass, folds=3)
     assert result.task == "multiclass" and set(result.scores) == {"accuracy", "log_loss"}
     assert 0.4 < result.mean < 1 and result.oof_proba is None
+    assert result.classes == [1, 2, 3] and len(result.oof_class_proba) == len(X)
+    assert len(result.oof_labels) == len(X) and set(result.oof_labels) <= {1, 2, 3}
 
 
 def test_regression_target_must_be_numeric():

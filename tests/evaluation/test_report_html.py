@@ -29,7 +29,8 @@ def _check_files(folder: Path) -> tuple[dict, str]:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing fetched
     assert "http://" not in html and "https://" not in html
     plots = [report["plots"]["roc"], *report["plots"]["loss"].values(),
-             *report["plots"]["confusion"].values(), *report["plots"]["residuals"].values()]
+             *report["plots"]["confusion"].values(), *report["plots"]["residuals"].values(),
+             *report["plots"]["roc_per_class"].values()]
     plots = [p for p in plots if p]
     assert html.count('src="data:image/png;base64,') == len(plots) > 0
     for path in plots:
@@ -94,6 +95,9 @@ def test_multiclass_report_has_confusion_matrices_and_curves(tmp_path):
     assert sorted(set(result.oof_labels)) <= ["a", "b", "c"]
     report, _ = _check_files(write_report([result], ds, tmp_path / "r", id_column=None))
     assert report["plots"]["roc"] is None and set(report["plots"]["confusion"]) == {"net"}
+    assert set(report["plots"]["roc_per_class"]) == {"net"}
+    assert result.classes == ["a", "b", "c"] and len(result.oof_class_proba) == len(ds.y)
+    assert np.allclose(np.sum(result.oof_class_proba, axis=1), 1, atol=1e-4)
     assert report["oof_csv"] is None
 
 

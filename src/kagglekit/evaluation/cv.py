@@ -41,7 +41,9 @@ class CVResult:
     ``oof_proba`` holds the out-of-fold P(positive class) for a binary target, the out-of-fold
     prediction for a single-output regression, and None otherwise (repeated CV, multiclass,
     several outputs). ``oof_labels`` holds the out-of-fold predicted class of every row for a
-    classifier (None for regression and repeated CV). ``model_summary`` lists the layers of
+    classifier (None for regression and repeated CV); ``oof_class_proba`` the out-of-fold
+    probability of each class (rows x ``classes``, sorted) for a multiclass target (None
+    otherwise). ``model_summary`` lists the layers of
     the first fold's network (name, type, output shape, parameter count); ``params`` is the
     last fold's fitted network's parameter count (None without a Keras model); ``histories``
     holds, per fold of a Keras model, the per-epoch ``loss``, ``val_loss`` (empty without a
@@ -69,13 +71,15 @@ class CVResult:
     oof_labels: list | None = field(default=None, repr=False)
     params: int | None = None
     histories: list[dict] = field(default_factory=list, repr=False)
+    classes: list | None = None
+    oof_class_proba: list[list[float]] | None = field(default=None, repr=False)
 
     def to_dict(self, *, with_oof: bool = False) -> dict:
         """The fields as a JSON-ready dict; the per-row and per-epoch lists (out-of-fold
         predictions, loss histories) only with ``with_oof``."""
         data = asdict(self)
         if not with_oof:
-            for key in ("oof_proba", "oof_labels", "histories"):
+            for key in ("oof_proba", "oof_labels", "histories", "oof_class_proba"):
                 data.pop(key)
         return data
 
@@ -148,6 +152,9 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     single = task == "binary" or (task == "regression" and y.ndim == 1)
     oof = np.full(len(y), np.nan) if repeats == 1 and single else None
     labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
+    classes = None if task == "regression" else np.unique(y)
+    matrix = (np.full((len(y), len(classes)), np.nan)
+              if repeats == 1 and task == "multiclass" else None)
     metrics = METRICS[task]
     scores = {m: [] for m in metrics}
     for (_train, test), result in zip(splits, results, strict=True):
@@ -157,6 +164,8 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
             oof[test] = result["oof"]
         if labels is not None:
             labels[test] = result["labels"]
+        if matrix is not None:
+            matrix[test] = result["proba"]
     summary = {m: {"mean": float(np.mean(v)), "std": float(np.std(v)),
                    "folds": [round(float(s), 6) for s in v]} for m, v in scores.items()}
     headline = metrics[0]
@@ -174,6 +183,8 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         oof_labels=None if labels is None else [_plain(v) for v in labels],
         params=results[-1]["params"],
         histories=[r["history"] for r in results if r["history"] is not None],
+        classes=None if classes is None else [_plain(c) for c in classes],
+        oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
     )
 
 
@@ -249,7 +260,7 @@ def _scores(pipeline: Pipeline, X, y, task: str) -> dict:
     return {"accuracy": accuracy_score(y, predicted),
             "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
                                  labels=classes),
-            "oof": None, "labels": predicted}
+            "oof": None, "labels": predicted, "proba": proba}
 
 
 def _rows(X, index):

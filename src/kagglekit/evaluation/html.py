@@ -150,6 +150,8 @@ def _training(report: dict, images: dict[str, bytes]) -> str:
 def _diagnostics(report: dict, images: dict[str, bytes]) -> str:
     plots = report["plots"]
     figures = [_image(images, plots["roc"], "ROC curves")]
+    figures += [_image(images, path, f"{name}: ROC per class")
+                for name, path in plots.get("roc_per_class", {}).items()]
     figures += [_image(images, path, f"{name}: confusion matrix")
                 for name, path in plots["confusion"].items()]
     figures += [_image(images, path, f"{name}: residuals")

@@ -108,6 +108,27 @@ def roc(curves: dict[str, tuple], positive) -> bytes:
     return _png(fig)
 
 
+def roc_per_class(name: str, truth, proba, classes) -> bytes:
+    """One-vs-rest ROC curves of a multiclass model: one line per class, from the out-of-fold
+    probability of that class."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    truth, proba = np.asarray(truth), np.asarray(proba)
+    fig = _figure(5.5, 5)
+    ax = fig.subplots()
+    for column, label in enumerate(classes):
+        hit = truth == label
+        fpr, tpr, _ = roc_curve(hit, proba[:, column])
+        ax.plot(fpr, tpr, label=f"{label} vs rest (AUC {roc_auc_score(hit, proba[:, column]):.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="chance")
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title(f"{name}: ROC per class (out-of-fold)")
+    ax.legend(loc="lower right", fontsize="small")
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
 def residuals(name: str, truth, predicted) -> bytes:
     """Residual (prediction minus truth) against prediction, for out-of-fold predictions."""
     truth, predicted = np.asarray(truth, dtype=float), np.asarray(predicted, dtype=float)
@@ -134,13 +155,14 @@ def report_plots(results: list, y) -> tuple[dict, dict[str, bytes]]:
     Returns
     -------
     index : dict
-        ``loss`` / ``confusion`` / ``residuals``: model name -> PNG path inside the report
-        folder; ``roc``: the path of the ROC plot (binary targets) or None.
+        ``loss`` / ``confusion`` / ``roc_per_class`` (multiclass) / ``residuals``: model name
+        -> PNG path inside the report folder; ``roc``: the path of the ROC plot of all binary
+        classifiers, or None.
     images : dict
         PNG path -> PNG bytes.
     """
     truth = np.asarray(y)
-    index = {"loss": {}, "confusion": {}, "residuals": {}, "roc": None}
+    index = {"loss": {}, "confusion": {}, "roc_per_class": {}, "residuals": {}, "roc": None}
     images = {}
 
     def add(kind: str, name: str, png: bytes) -> str:
@@ -155,6 +177,9 @@ def report_plots(results: list, y) -> tuple[dict, dict[str, bytes]]:
         if r.oof_labels is not None:
             index["confusion"][r.pipeline] = add("confusion", r.pipeline,
                                                  confusion(r.pipeline, truth, r.oof_labels))
+        if r.oof_class_proba is not None:
+            index["roc_per_class"][r.pipeline] = add(
+                "roc", r.pipeline, roc_per_class(r.pipeline, truth, r.oof_class_proba, r.classes))
         if r.task == "regression" and r.oof_proba is not None:
             index["residuals"][r.pipeline] = add("residuals", r.pipeline,
                                                  residuals(r.pipeline, truth, r.oof_proba))

@@ -250,7 +250,7 @@ def _plot_lines(report: dict) -> list[str]:
         lines += ["", curves.RULE]
     plots = report["plots"]
     figures = ([("ROC curve", plots["roc"])] if plots["roc"] else []) + [
-        (f"{name}: {kind}", path) for kind in ("confusion", "residuals")
+        (f"{name}: {kind}", path) for kind in ("roc_per_class", "confusion", "residuals")
         for name, path in plots[kind].items()]
     for title, path in figures:
         lines += ["", f"![{title}]({path})"]
