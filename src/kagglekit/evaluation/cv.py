@@ -28,6 +28,9 @@ METRICS = {
 }
 """The metrics computed per task; the first is the headline metric."""
 LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+METRIC_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
+                 "rmse": "RMSE", "mae": "MAE"}
+"""How reports name the metrics."""
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from kagglekit.evaluation.cv import METRIC_LABELS
+
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 1180px;
        margin: 0 auto; padding: 1.2em 1.6em 3em; background: #fbfbfa; }
@@ -28,8 +30,6 @@ img { max-width: 100%; border: 1px solid #d7dde4; background: #fff; margin: .3em
 code { background: #eef2f6; padding: 0 .25em; }
 """
 
-_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
-           "rmse": "RMSE", "mae": "MAE"}
 
 
 def render(report: dict, images: dict[str, bytes]) -> str:
@@ -51,7 +51,7 @@ def render(report: dict, images: dict[str, bytes]) -> str:
         f"<h1>Cross-validation report: {escape(report['data']['dataset'])}</h1>",
         f"<p class=lead>{folds}-fold {kind}cross-validation{repeats}, shuffled, seed "
         f"{first['seed']}; {first['task']} task. Mean ± standard deviation over folds, best "
-        f"{escape(_LABELS.get(first['metric'], first['metric']))} first.</p>",
+        f"{escape(METRIC_LABELS.get(first['metric'], first['metric']))} first.</p>",
         _leaderboard(report),
         _per_fold(report),
         _oof(report),
@@ -90,7 +90,7 @@ def _image(images: dict[str, bytes], path: str | None, alt: str) -> str:
 
 def _leaderboard(report: dict) -> str:
     metrics = list(report["results"][0]["scores"])
-    header = ["#", "pipeline", *[_LABELS.get(m, m) for m in metrics], "fit s", "predict s",
+    header = ["#", "pipeline", *[METRIC_LABELS.get(m, m) for m in metrics], "fit s", "predict s",
               "parameters", "overfitting"]
     rows = []
     for rank, row in enumerate(report["leaderboard"], 1):
@@ -111,7 +111,7 @@ def _leaderboard(report: dict) -> str:
 def _per_fold(report: dict) -> str:
     results = report["results"]
     n = results[0]["n_splits"]
-    rows = [[r["pipeline"], _LABELS.get(m, m), *[f"{v:.4f}" for v in s["folds"]]]
+    rows = [[r["pipeline"], METRIC_LABELS.get(m, m), *[f"{v:.4f}" for v in s["folds"]]]
             for r in results for m, s in r["scores"].items()]
     epochs = [[r["pipeline"], "epochs trained", *r["epochs"]] for r in results if r["epochs"]]
     return ("<h2>Scores per fold</h2>\n"
@@ -173,7 +173,7 @@ def _holdout(report: dict) -> str:
             for r in scored]
     return (f"<h2>Test set</h2>\n<p>Fitted on all training rows, scored on "
             f"{scored[0]['holdout']['rows']} labelled test rows.</p>\n"
-            + _table(["pipeline", *[_LABELS.get(m, m) for m in metrics]], rows))
+            + _table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
 
 
 def _data(data: dict) -> str:

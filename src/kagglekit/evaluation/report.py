@@ -12,7 +12,7 @@ import pandas as pd
 
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import curves
-from kagglekit.evaluation.cv import LOWER_IS_BETTER, CVResult
+from kagglekit.evaluation.cv import LOWER_IS_BETTER, METRIC_LABELS, CVResult
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
@@ -172,7 +172,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         f"{f' x {first.repeats} repeats' if first.repeats > 1 else ''}, shuffled, "
         f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
-        "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics)
+        "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics)
         + " | fit s | predict s | parameters |",
         "|---|" + "---|" * (len(metrics) + 3),
     ]
@@ -182,7 +182,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
                      + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
                      + ("" if r.params is None else str(r.params)) + " |")
-    label = _LABELS.get(first.metric, first.metric)
+    label = METRIC_LABELS.get(first.metric, first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
               "|---|" + "---|" * first.n_splits]
@@ -219,8 +219,6 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     return "\n".join(lines)
 
 
-_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
-           "rmse": "RMSE", "mae": "MAE"}
 
 
 def _holdout_lines(ranked: list[CVResult]) -> list[str]:
@@ -231,7 +229,7 @@ def _holdout_lines(ranked: list[CVResult]) -> list[str]:
     lines = ["", "## Test set", "",
              f"Fitted on all training rows, scored on {scored[0].holdout['rows']} labelled test "
              "rows (for generated data: outside the training range where the split says so).",
-             "", "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics) + " |",
+             "", "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics) + " |",
              "|---|" + "---|" * len(metrics)]
     for r in scored:
         lines.append(f"| {r.pipeline} | "
