@@ -28,7 +28,7 @@ test: setup  ## the test suite (fast tests; slow real-data training is marked an
 	$(BIN)/python -m pytest -q
 
 lint: setup  ## ruff
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 bench: setup  ## benchmarks (one JSON line each)
 	$(BIN)/python benchmarks/titanic_cv.py

@@ -27,10 +27,11 @@ def _run(*argv):
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["list"]])
-def test_help_and_list_do_not_import_tensorflow_or_kaggle(argv):
+def test_help_and_list_do_not_import_tensorflow_kaggle_or_matplotlib(argv):
     code = ("import sys; from kagglekit.cli import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras') if m in sys.modules]\n"
+            "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras', 'matplotlib')\n"
+            "       if m in sys.modules]\n"
             "print('IMPORTED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60).stdout

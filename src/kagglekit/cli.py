@@ -234,7 +234,7 @@ def cmd_evaluate(args) -> None:
         else:
             _print_result(result, args)
     if report and not args.json:
-        print(f"report: {report / 'report.md'}")
+        print(f"report: {report / 'report.html'} (also report.md, report.json)")
 
 
 def _print_result(result, args) -> None:
@@ -388,7 +388,7 @@ def cmd_run(args) -> None:
                  data_dir=args.data_dir, params=_params(args.set))
     main = result.results[0]
     print(f"CV {main.metric} ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
-    print(f"report:     {result.report_dir / 'report.md'}")
+    print(f"report:     {result.report_dir / 'report.html'} (also report.md, report.json)")
     print(f"model:      {result.model_path}")
     print(f"submission: {result.submission_path}")
 

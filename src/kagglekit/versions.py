@@ -6,7 +6,7 @@ import platform
 from importlib import metadata
 
 _PACKAGES = ("kagglekit", "scikit-learn", "scikeras", "keras", "tensorflow", "tensorflow-cpu",
-             "numpy", "pandas", "joblib")
+             "numpy", "pandas", "joblib", "matplotlib")
 
 
 def package_versions() -> dict[str, str]:

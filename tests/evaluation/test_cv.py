@@ -43,6 +43,11 @@ def test_keras_pipeline_is_reproducible(small_titanic):
     a = evaluate(pipe, X, y, folds=2, seed=0)
     b = evaluate(pipe, X, y, folds=2, seed=0)
     assert a.scores == b.scores and a.epochs == [2, 2]
+    assert a.histories == b.histories and [len(h["loss"]) for h in a.histories] == [2, 2]
+    assert all(h["val_loss"] == [] and h["best_epoch"] == 2 for h in a.histories)
+    # the last fold's network; the first fold's may differ (one-hot columns seen per fold)
+    assert 0.9 < a.params / sum(layer["params"] for layer in a.model_summary) < 1.1
+    assert "histories" not in a.to_dict() and "histories" in a.to_dict(with_oof=True)
 
 
 def test_bad_arguments(titanic):
@@ -92,6 +97,8 @@ def test_multiclass_accuracy_and_log_loss(titanic):
     result = evaluate(LogisticRegression(max_iter=500), X, titanic.X.Pclass, folds=3)
     assert result.task == "multiclass" and set(result.scores) == {"accuracy", "log_loss"}
     assert 0.4 < result.mean < 1 and result.oof_proba is None
+    assert result.classes == [1, 2, 3] and len(result.oof_class_proba) == len(X)
+    assert len(result.oof_labels) == len(X) and set(result.oof_labels) <= {1, 2, 3}
 
 
 def test_regression_target_must_be_numeric():

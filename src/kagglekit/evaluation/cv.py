@@ -28,6 +28,9 @@ METRICS = {
 }
 """The metrics computed per task; the first is the headline metric."""
 LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+METRIC_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
+                 "rmse": "RMSE", "mae": "MAE"}
+"""How reports name the metrics."""
 
 
 @dataclass
@@ -40,9 +43,16 @@ class CVResult:
 
     ``oof_proba`` holds the out-of-fold P(positive class) for a binary target, the out-of-fold
     prediction for a single-output regression, and None otherwise (repeated CV, multiclass,
-    several outputs). ``model_summary`` lists the layers of the first fold's network (name,
-    type, output shape, parameter count); ``holdout`` the scores on a labelled test set after
-    fitting on all training rows, when one was given.
+    several outputs). ``oof_labels`` holds the out-of-fold predicted class of every row for a
+    classifier (None for regression and repeated CV); ``oof_class_proba`` the out-of-fold
+    probability of each class (rows x ``classes``, sorted) for a multiclass target (None
+    otherwise). ``model_summary`` lists the layers of
+    the first fold's network (name, type, output shape, parameter count); ``params`` is the
+    last fold's fitted network's parameter count (None without a Keras model); ``histories``
+    holds, per fold of a Keras model, the per-epoch ``loss``, ``val_loss`` (empty without a
+    validation split) and ``best_epoch`` (the epoch whose weights were kept, 1-based);
+    ``holdout`` the scores on a labelled test set after fitting on all training rows, when one
+    was given.
     """
 
     pipeline: str
@@ -61,11 +71,19 @@ class CVResult:
     task: str = "binary"
     model_summary: list[dict] = field(default_factory=list, repr=False)
     holdout: dict | None = None
+    oof_labels: list | None = field(default=None, repr=False)
+    params: int | None = None
+    histories: list[dict] = field(default_factory=list, repr=False)
+    classes: list | None = None
+    oof_class_proba: list[list[float]] | None = field(default=None, repr=False)
 
     def to_dict(self, *, with_oof: bool = False) -> dict:
+        """The fields as a JSON-ready dict; the per-row and per-epoch lists (out-of-fold
+        predictions, loss histories) only with ``with_oof``."""
         data = asdict(self)
         if not with_oof:
-            data.pop("oof_proba")
+            for key in ("oof_proba", "oof_labels", "histories", "oof_class_proba"):
+                data.pop(key)
         return data
 
 
@@ -136,6 +154,10 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         for i, (train, test) in enumerate(splits))
     single = task == "binary" or (task == "regression" and y.ndim == 1)
     oof = np.full(len(y), np.nan) if repeats == 1 and single else None
+    labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
+    classes = None if task == "regression" else np.unique(y)
+    matrix = (np.full((len(y), len(classes)), np.nan)
+              if repeats == 1 and task == "multiclass" else None)
     metrics = METRICS[task]
     scores = {m: [] for m in metrics}
     for (_train, test), result in zip(splits, results, strict=True):
@@ -143,6 +165,10 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
             scores[m].append(result[m])
         if oof is not None:
             oof[test] = result["oof"]
+        if labels is not None:
+            labels[test] = result["labels"]
+        if matrix is not None:
+            matrix[test] = result["proba"]
     summary = {m: {"mean": float(np.mean(v)), "std": float(np.std(v)),
                    "folds": [round(float(s), 6) for s in v]} for m, v in scores.items()}
     headline = metrics[0]
@@ -157,6 +183,11 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         oof_proba=None if oof is None else [round(float(p), 6) for p in oof],
         task=task, model_summary=results[0]["summary"],
         holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout),
+        oof_labels=None if labels is None else [_plain(v) for v in labels],
+        params=results[-1]["params"],
+        histories=[r["history"] for r in results if r["history"] is not None],
+        classes=None if classes is None else [_plain(c) for c in classes],
+        oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
     )
 
 
@@ -197,12 +228,18 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
     model = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
     model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
     network = getattr(model, "model_", None)
+    history = getattr(model, "history_", None)
     return {
         **result,
         "fit_seconds": fitted - start,
         "predict_seconds": time.perf_counter() - fitted,
         "epochs": getattr(model, "epochs_run_", None),
         "summary": layer_summary(network) if summary and network is not None else [],
+        "params": None if network is None else int(network.count_params()),
+        "history": None if history is None else {
+            "loss": [round(float(v), 6) for v in history.get("loss", [])],
+            "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],
+            "best_epoch": int(getattr(model, "best_epoch_", len(history.get("loss", []))))},
     }
 
 
@@ -221,15 +258,21 @@ def _scores(pipeline: Pipeline, X, y, task: str) -> dict:
         return {"accuracy": accuracy_score(truth, labels),
                 "roc_auc": roc_auc_score(truth, proba[:, 1]),
                 "log_loss": log_loss(truth, clipped[:, 1], labels=[0, 1]),
-                "oof": proba[:, 1]}
-    return {"accuracy": accuracy_score(y, classes[np.argmax(proba, axis=1)]),
+                "oof": proba[:, 1], "labels": classes[labels]}
+    predicted = classes[np.argmax(proba, axis=1)]
+    return {"accuracy": accuracy_score(y, predicted),
             "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
                                  labels=classes),
-            "oof": None}
+            "oof": None, "labels": predicted, "proba": proba}
 
 
 def _rows(X, index):
     return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value JSON can hold (labels may be ints or strings)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _describe(pipeline) -> str:

@@ -1,16 +1,19 @@
-"""Cross-validation reports: ``report.json`` (stable keys), ``report.md`` and out-of-fold CSV."""
+"""Cross-validation reports: ``report.json`` (stable keys), ``report.md``, a self-contained
+``report.html``, the plots as PNGs and the out-of-fold CSV."""
 
 from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.cv import LOWER_IS_BETTER, CVResult
-from kagglekit.fileio import write_json_atomic, write_text_atomic
+from kagglekit.evaluation import curves
+from kagglekit.evaluation.cv import LOWER_IS_BETTER, METRIC_LABELS, CVResult
+from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
 
@@ -40,9 +43,35 @@ def data_summary(dataset) -> dict:
 
 
 def environment(seed: int) -> dict:
-    """Package versions, seed, CPU count and platform (no TensorFlow import)."""
+    """Package versions, seed, CPU model and count, GPUs, thread settings and platform.
+
+    TensorFlow is never imported here: GPUs and its thread pools are read only when a Keras
+    model already loaded it (``gpus`` is None otherwise)."""
+    from threadpoolctl import threadpool_info
+
+    threads = {"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset"),
+               "BLAS": max((p["num_threads"] for p in threadpool_info()), default=None)}
+    tf = sys.modules.get("tensorflow")
+    gpus = None
+    if tf is not None and hasattr(tf, "config"):
+        gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+        for pool in ("intra_op", "inter_op"):  # 0 means TensorFlow's default: all cores
+            threads[f"tensorflow_{pool}"] = getattr(
+                tf.config.threading, f"get_{pool}_parallelism_threads")()
     return {"versions": package_versions(), "seed": seed, "cpus": os.cpu_count(),
-            "platform": platform.platform()}
+            "platform": platform.platform(), "cpu": _cpu_model(), "gpus": gpus,
+            "threads": threads}
+
+
+def _cpu_model() -> str | None:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def check_report_folder(folder: str | Path) -> Path:
@@ -59,29 +88,57 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
                  id_column: str | None = "PassengerId", columns: dict | None = None) -> Path:
     """Write the report folder for a set of CV results on one dataset; returns the folder.
 
-    ``id_column``, when ``dataset.X`` has it, heads the out-of-fold predictions CSV;
-    ``columns`` (an inferred column plan) is reported with the data."""
+    The folder gets ``report.json``, ``report.md``, ``report.html`` (self-contained),
+    ``plots/*.png`` and, when there are out-of-fold predictions, ``oof_predictions.csv``.
+
+    Parameters
+    ----------
+    results : list of CVResult
+        One per model, all on ``dataset`` with the same folds.
+    dataset : Dataset
+        Its ``X``, ``y`` and ``X_test`` are summarised; ``y`` is what the out-of-fold
+        predictions are plotted against.
+    folder : str or Path
+        A new or empty folder.
+    id_column : str, optional
+        When ``dataset.X`` has it, it heads the out-of-fold predictions CSV.
+    columns : dict, optional
+        An inferred column plan, reported with the data.
+    """
     folder = check_report_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KagglekitError(f"cannot create report folder {folder}: {exc.strerror}") from exc
+    from kagglekit.evaluation import html, plots
+
     ranked = rank(results)
+    training = {r.pipeline: {"params": r.params, "histories": r.histories,
+                             "overfitting": curves.verdict(r.histories)}
+                for r in results if r.histories}
+    index, images = plots.report_plots(results, dataset.y)
+    oof = {r.pipeline: r.oof_proba for r in results if r.oof_proba is not None}
     report = {
-        "leaderboard": [_row(r) for r in ranked],
+        "leaderboard": [_row(r, training) for r in ranked],
         "results": [r.to_dict() for r in results],
         "data": {**data_summary(dataset), **({"inferred": columns} if columns else {})},
         "environment": environment(results[0].seed if results else 0),
+        "training": training,
+        "overfitting_rule": curves.RULE,
+        "plots": index,
+        "oof_csv": "oof_predictions.csv" if oof else None,
     }
-    write_json_atomic(folder / "report.json", report)
-    write_text_atomic(folder / "report.md", _markdown(report, ranked))
-    oof = {r.pipeline: r.oof_proba for r in results if r.oof_proba is not None}
+    for path, png in images.items():
+        atomic_write(folder / path, lambda tmp, png=png: tmp.write_bytes(png))
     if oof:
         frame = pd.DataFrame(oof)
         frame.insert(0, "y", dataset.y.to_numpy())
         if id_column and id_column in dataset.X:
             frame.insert(0, id_column, dataset.X[id_column].to_numpy())
         write_text_atomic(folder / "oof_predictions.csv", frame.to_csv(index=False))
+    write_json_atomic(folder / "report.json", report)
+    write_text_atomic(folder / "report.md", _markdown(report, ranked))
+    write_text_atomic(folder / "report.html", html.render(report, images))
     return folder
 
 
@@ -90,8 +147,10 @@ def rank(results: list[CVResult]) -> list[CVResult]:
     return sorted(results, key=lambda r: r.mean if r.metric in LOWER_IS_BETTER else -r.mean)
 
 
-def _row(result: CVResult) -> dict:
-    row = {"pipeline": result.pipeline}
+def _row(result: CVResult, training: dict) -> dict:
+    curves_of = training.get(result.pipeline)
+    row = {"pipeline": result.pipeline, "params": result.params,
+           "overfitting": curves_of["overfitting"]["overfitting"] if curves_of else None}
     for metric in result.scores:
         row[f"{metric}_mean"] = round(result.scores[metric]["mean"], 4)
         row[f"{metric}_std"] = round(result.scores[metric]["std"], 4)
@@ -113,16 +172,17 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         f"{f' x {first.repeats} repeats' if first.repeats > 1 else ''}, shuffled, "
         f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
-        "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics)
-        + " | fit s | predict s |",
-        "|---|" + "---|" * (len(metrics) + 2),
+        "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics)
+        + " | fit s | predict s | parameters |",
+        "|---|" + "---|" * (len(metrics) + 3),
     ]
     for r in ranked:
         cells = [f"{r.scores[m]['mean']:.4f} ± {r.scores[m]['std']:.4f}" if m in r.scores
                  else "" for m in metrics]
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
-                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} |")
-    label = _LABELS.get(first.metric, first.metric)
+                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
+                     + ("" if r.params is None else str(r.params)) + " |")
+    label = METRIC_LABELS.get(first.metric, first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
               "|---|" + "---|" * first.n_splits]
@@ -132,7 +192,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     if epochs:
         lines += ["", "Epochs trained per fold: "
                   + "; ".join(f"{r.pipeline}: {r.epochs}" for r in epochs)]
-    lines += _holdout_lines(ranked) + _summary_lines(ranked)
+    lines += _holdout_lines(ranked) + _summary_lines(ranked) + _plot_lines(report)
     data = report["data"]
     balance = (f"- class balance: {data['class_balance']}" if "class_balance" in data
                else f"- target: {data['target']}")
@@ -151,12 +211,14 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     lines += ["", "## Environment", ""]
     env = report["environment"]
     lines += [f"- {k}: {v}" for k, v in env["versions"].items()]
-    lines += [f"- cpus: {env['cpus']}", f"- platform: {env['platform']}", ""]
+    gpus = ", ".join(env["gpus"] or []) or (
+        "none visible to TensorFlow" if env["gpus"] == [] else "not checked")
+    lines += [f"- seed: {env['seed']}", f"- cpu: {env['cpu']} ({env['cpus']} cores)",
+              f"- gpus: {gpus}", f"- threads: {env['threads']}",
+              f"- platform: {env['platform']}", ""]
     return "\n".join(lines)
 
 
-_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
-           "rmse": "RMSE", "mae": "MAE"}
 
 
 def _holdout_lines(ranked: list[CVResult]) -> list[str]:
@@ -167,12 +229,29 @@ def _holdout_lines(ranked: list[CVResult]) -> list[str]:
     lines = ["", "## Test set", "",
              f"Fitted on all training rows, scored on {scored[0].holdout['rows']} labelled test "
              "rows (for generated data: outside the training range where the split says so).",
-             "", "| pipeline | " + " | ".join(_LABELS.get(m, m) for m in metrics) + " |",
+             "", "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics) + " |",
              "|---|" + "---|" * len(metrics)]
     for r in scored:
         lines.append(f"| {r.pipeline} | "
                      + " | ".join(f"{r.holdout.get(m, float('nan')):.4f}" for m in metrics)
                      + " |")
+    return lines
+
+
+def _plot_lines(report: dict) -> list[str]:
+    lines = ["", "## Training curves and plots", "",
+             "The same report with every plot embedded: `report.html`."]
+    for name, info in report["training"].items():
+        lines += ["", f"### {name}", "", info["overfitting"]["text"], "",
+                  f"![{name}: loss per epoch]({report['plots']['loss'][name]})"]
+    if report["training"]:
+        lines += ["", curves.RULE]
+    plots = report["plots"]
+    figures = ([("ROC curve", plots["roc"])] if plots["roc"] else []) + [
+        (f"{name}: {kind}", path) for kind in ("roc_per_class", "confusion", "residuals")
+        for name, path in plots[kind].items()]
+    for title, path in figures:
+        lines += ["", f"![{title}]({path})"]
     return lines
 
 

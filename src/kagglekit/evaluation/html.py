@@ -1,0 +1,211 @@
+"""``report.html``: one self-contained page (inline CSS, PNGs as base64 data URIs, no scripts,
+no external assets), built from the same dict as ``report.json``."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from kagglekit.evaluation.cv import METRIC_LABELS
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 1180px;
+       margin: 0 auto; padding: 1.2em 1.6em 3em; background: #fbfbfa; }
+h1 { font-size: 1.6em; margin-bottom: .2em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid #d7dde4; padding-bottom: .2em;
+     margin-top: 2em; }
+h3 { font-size: 1.05em; margin: 1.4em 0 .4em; }
+.lead { color: #4b5663; margin-top: 0; }
+table { border-collapse: collapse; margin: .6em 0 1em; background: #fff; }
+th, td { border: 1px solid #d7dde4; padding: .3em .65em; text-align: right; }
+th { background: #eef2f6; }
+td:first-child, th:first-child, table.kv td { text-align: left; }
+tr.best td { font-weight: 600; background: #f1f8ee; }
+img { max-width: 100%; border: 1px solid #d7dde4; background: #fff; margin: .3em 0; }
+.note { border-left: 5px solid #8a96a3; background: #f0f2f4; padding: .5em .8em;
+        margin: .5em 0; }
+.note.bad { border-color: #c0392b; background: #fbeceb; }
+.note.good { border-color: #3c8d40; background: #edf6ed; }
+.plots { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+code { background: #eef2f6; padding: 0 .25em; }
+"""
+
+
+
+def render(report: dict, images: dict[str, bytes]) -> str:
+    """The HTML page of a report.
+
+    Parameters
+    ----------
+    report : dict
+        The content of ``report.json`` (leaderboard, results, training, plots, data,
+        environment, oof_csv).
+    images : dict
+        Plot path (as in ``report["plots"]``) -> PNG bytes, embedded as data URIs.
+    """
+    first = report["results"][0]
+    folds = first["n_splits"] // first["repeats"]
+    repeats = f" × {first['repeats']} repeats" if first["repeats"] > 1 else ""
+    kind = "" if first["task"] == "regression" else "stratified "
+    parts = [
+        f"<h1>Cross-validation report: {escape(report['data']['dataset'])}</h1>",
+        f"<p class=lead>{folds}-fold {kind}cross-validation{repeats}, shuffled, seed "
+        f"{first['seed']}; {first['task']} task. Mean ± standard deviation over folds, best "
+        f"{escape(METRIC_LABELS.get(first['metric'], first['metric']))} first.</p>",
+        _leaderboard(report),
+        _per_fold(report),
+        _oof(report),
+        _training(report, images),
+        _diagnostics(report, images),
+        _holdout(report),
+        _data(report["data"]),
+        _environment(report["environment"]),
+    ]
+    body = "\n".join(p for p in parts if p)
+    return (f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+            f"<title>kagglekit report: {escape(report['data']['dataset'])}</title>\n"
+            f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _table(header: list[str] | None, rows: list[list], best: int | None = None) -> str:
+    """A table; without ``header``, a two-column key / value table."""
+    if header is None:
+        return "<table class=kv>\n" + "\n".join(
+            f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in rows
+        ) + "\n</table>"
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    lines = []
+    for i, row in enumerate(rows):
+        cells = "".join(f"<td>{escape(str(c))}</td>" for c in row)
+        lines.append(f"<tr{' class=best' if i == best else ''}>{cells}</tr>")
+    return f"<table>\n<tr>{head}</tr>\n" + "\n".join(lines) + "\n</table>"
+
+
+def _image(images: dict[str, bytes], path: str | None, alt: str) -> str:
+    if not path or path not in images:
+        return ""
+    data = base64.b64encode(images[path]).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+
+
+def _leaderboard(report: dict) -> str:
+    metrics = list(report["results"][0]["scores"])
+    header = ["#", "pipeline", *[METRIC_LABELS.get(m, m) for m in metrics], "fit s", "predict s",
+              "parameters", "overfitting"]
+    rows = []
+    for rank, row in enumerate(report["leaderboard"], 1):
+        scores = [f"{row[f'{m}_mean']:.4f} ± {row[f'{m}_std']:.4f}" if f"{m}_mean" in row
+                  else "" for m in metrics]
+        params = "" if row.get("params") is None else f"{row['params']:,}"
+        keras = row["pipeline"] in (report.get("training") or {})
+        flag = {True: "yes", False: "no",
+                None: "no validation split" if keras else ""}[row.get("overfitting")]
+        rows.append([rank, row["pipeline"], *scores, f"{row['fit_seconds']:.2f}",
+                     f"{row['predict_seconds']:.2f}", params, flag])
+    return ("<h2>Leaderboard</h2>\n" + _table(header, rows, best=0)
+            + "\n<p>fit s and predict s are totals over all folds; parameters counts the "
+            "weights of the fitted Keras network (last fold); overfitting: see the training "
+            "curves below.</p>")
+
+
+def _per_fold(report: dict) -> str:
+    results = report["results"]
+    n = results[0]["n_splits"]
+    rows = [[r["pipeline"], METRIC_LABELS.get(m, m), *[f"{v:.4f}" for v in s["folds"]]]
+            for r in results for m, s in r["scores"].items()]
+    epochs = [[r["pipeline"], "epochs trained", *r["epochs"]] for r in results if r["epochs"]]
+    return ("<h2>Scores per fold</h2>\n"
+            + _table(["pipeline", "metric", *[f"fold {i + 1}" for i in range(n)]],
+                     rows + epochs))
+
+
+def _oof(report: dict) -> str:
+    path = report.get("oof_csv")
+    if path:
+        text = (f'<a href="{escape(path)}">{escape(path)}</a>: one row per training row, the '
+                "target and each model's out-of-fold prediction (probability of the positive "
+                "class, or the predicted value), ready for stacking.")
+    else:
+        text = ("no out-of-fold CSV: it is written for a single (not repeated) CV of a binary "
+                "or single-output regression target.")
+    return f"<h2>Out-of-fold predictions</h2>\n<p>{text}</p>"
+
+
+def _training(report: dict, images: dict[str, bytes]) -> str:
+    training = report.get("training") or {}
+    if not training:
+        return ""
+    parts = ["<h2>Training curves (Keras models)</h2>",
+             f"<p>{escape(report['overfitting_rule'])}</p>"]
+    for name, info in training.items():
+        verdict = info["overfitting"]
+        css = {True: "bad", False: "good", None: ""}[verdict["overfitting"]]
+        parts += [f"<h3>{escape(name)}</h3>",
+                  f'<div class="note {css}">{escape(verdict["text"])}</div>',
+                  _image(images, report["plots"]["loss"].get(name),
+                         f"{name}: training and validation loss per epoch")]
+    return "\n".join(parts)
+
+
+def _diagnostics(report: dict, images: dict[str, bytes]) -> str:
+    plots = report["plots"]
+    figures = [_image(images, plots["roc"], "ROC curves")]
+    figures += [_image(images, path, f"{name}: ROC per class")
+                for name, path in plots.get("roc_per_class", {}).items()]
+    figures += [_image(images, path, f"{name}: confusion matrix")
+                for name, path in plots["confusion"].items()]
+    figures += [_image(images, path, f"{name}: residuals")
+                for name, path in plots["residuals"].items()]
+    figures = [f for f in figures if f]
+    if not figures:
+        return ("<h2>Diagnostic plots</h2>\n<p>none: they need out-of-fold predictions, "
+                "which a repeated CV or a multi-output target does not give.</p>")
+    return ("<h2>Diagnostic plots (out-of-fold predictions)</h2>\n<div class=plots>\n"
+            + "\n".join(figures) + "\n</div>")
+
+
+def _holdout(report: dict) -> str:
+    scored = [r for r in report["results"] if r.get("holdout")]
+    if not scored:
+        return ""
+    metrics = [m for m in scored[0]["holdout"] if m != "rows"]
+    rows = [[r["pipeline"], *[f"{r['holdout'].get(m, float('nan')):.4f}" for m in metrics]]
+            for r in scored]
+    return (f"<h2>Test set</h2>\n<p>Fitted on all training rows, scored on "
+            f"{scored[0]['holdout']['rows']} labelled test rows.</p>\n"
+            + _table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
+
+
+def _data(data: dict) -> str:
+    rows = [["source", data["source"]], ["training rows", data["train_rows"]],
+            ["test rows", data["test_rows"]],
+            ["input columns", f"{len(data['columns'])}: {', '.join(data['columns'])}"],
+            ["missing values (train)", _pairs(data["missing"]) or "none"],
+            ["missing values (test)", _pairs(data["test_missing"]) or "none"]]
+    if "class_balance" in data:
+        total = sum(data["class_balance"].values())
+        rows.append(["class balance", ", ".join(f"{k}: {v} ({v / total:.1%})"
+                                                for k, v in data["class_balance"].items())])
+    else:
+        rows += [[f"target {name}", _pairs(stats)] for name, stats in data["target"].items()]
+    if "inferred" in data:
+        inferred = data["inferred"]
+        rows.append(["inferred columns", f"numeric {inferred['numeric']}, categorical "
+                     f"{inferred['categorical']}, not used {inferred['dropped'] or 'none'}"])
+    return "<h2>Data</h2>\n" + _table(None, rows)
+
+
+def _environment(env: dict) -> str:
+    gpus = env.get("gpus")
+    gpu = ", ".join(gpus) if gpus else ("none visible to TensorFlow" if gpus == [] else
+                                        "not checked (no Keras model in this run)")
+    rows = [["seed", env["seed"]],
+            ["CPU", f"{env.get('cpu') or 'unknown'} ({env['cpus']} logical cores)"],
+            ["GPU", gpu], ["threads", _pairs(env.get("threads") or {})],
+            ["platform", env["platform"]]]
+    rows += [[name, version] for name, version in env["versions"].items()]
+    return "<h2>Environment</h2>\n" + _table(None, rows)
+
+
+def _pairs(mapping: dict) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in mapping.items())
