@@ -17,6 +17,8 @@ from kagglekit import __version__
 from kagglekit.errors import KagglekitError
 
 DEFAULT_PIPELINE = "titanic-dnn"
+PARAMS_HELP = ("JSON file of pipeline parameters (what `search --save-best` writes); --set "
+               "values win")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                          "and put in the same report")
     ev.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="pipeline parameter, e.g. --set epochs=20 (repeatable)")
+    ev.add_argument("--params", metavar="FILE", help=PARAMS_HELP)
 
     tr = add("train", help="fit a pipeline on all training data and save it")
     tr.add_argument("pipeline")
@@ -71,6 +74,25 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=_seed, default=0)
     tr.add_argument("--force", action="store_true", help="replace an existing --out file")
     tr.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+    tr.add_argument("--params", metavar="FILE", help=PARAMS_HELP)
+
+    se = add("search", help="hyperparameter search (grid, random or Bayesian) on the CV folds "
+                            "of `evaluate`")
+    se.add_argument("pipeline")
+    se.add_argument("--space", required=True, metavar="FILE",
+                    help="YAML or JSON: parameter -> list of values, or {loguniform|uniform|int:"
+                         " [low, high]} (random, bayes)")
+    se.add_argument("--method", choices=("grid", "random", "bayes"), default="random",
+                    help="bayes needs pip install 'kagglekit[bayes]' (default: random)")
+    se.add_argument("--trials", type=_count, default=20,
+                    help="parameter sets to try (grid: at most; default 20)")
+    se.add_argument("--folds", type=_count, default=5)
+    se.add_argument("--seed", type=_seed, default=0)
+    se.add_argument("--report", metavar="DIR", help="new or empty folder for report.json / "
+                                                    "report.md")
+    se.add_argument("--save-best", metavar="FILE",
+                    help="write the best parameters as JSON (for train/evaluate --params)")
+    se.add_argument("--force", action="store_true", help="replace an existing --save-best file")
 
     pr = add("predict", help="predict a CSV with a saved model")
     pr.add_argument("model_path", metavar="MODEL",
@@ -162,6 +184,16 @@ def _params(pairs: list[str]) -> dict:
     return params
 
 
+def _settings(args) -> dict:
+    """The --params file's parameters, then --set's on top."""
+    params = {}
+    if getattr(args, "params", None):
+        from kagglekit.evaluation.space import load_params
+
+        params = load_params(args.params)
+    return {**params, **_params(getattr(args, "set", []))}
+
+
 def cmd_list(args) -> None:
     from kagglekit.pipelines import list_pipelines
 
@@ -187,7 +219,7 @@ def _tabular(args, name: str):
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
     return TabularOptions(csv=args.csv, target=args.target, id_column=args.id, task=args.task,
                           drop=tuple(args.drop), model=args.model,
-                          params=_params(getattr(args, "set", [])))
+                          params=_settings(args))
 
 
 def _note(line: str) -> None:
@@ -214,7 +246,7 @@ def cmd_evaluate(args) -> None:
         spec = get_spec(args.pipeline)
         dataset = load_dataset(spec.task.dataset, args.data_dir)
         id_column, columns = spec.task.id_column, None
-        candidates = [(args.pipeline, make_pipeline(args.pipeline, **_params(args.set)))]
+        candidates = [(args.pipeline, make_pipeline(args.pipeline, **_settings(args)))]
     for other in args.compare:
         if get_spec(other).task.dataset != dataset.name:
             raise KagglekitError(f"--compare {other}: it is for the {get_spec(other).task.dataset}"
@@ -261,7 +293,7 @@ def cmd_train(args) -> None:
         from kagglekit.workflow import train
 
         _, path = train(args.pipeline, args.out, seed=args.seed, data_dir=args.data_dir,
-                        force=args.force, params=_params(args.set))
+                        force=args.force, params=_settings(args))
     print(f"model: {path}")
 
 
@@ -306,6 +338,57 @@ def _progress(csv_path):
         print(f"\rkagglekit: predicted {rows:,} rows{share}", end="", file=sys.stderr,
               flush=True)
         if rows >= total - 1:
+            print(file=sys.stderr)
+
+    return show
+
+
+def cmd_search(args) -> None:
+    from kagglekit.evaluation.report import check_report_folder
+    from kagglekit.evaluation.search import search_pipeline
+    from kagglekit.evaluation.search_report import format_table, save_best, write_search_report
+    from kagglekit.fileio import check_writable
+
+    options = _tabular(args, args.pipeline)
+    if args.report:
+        check_report_folder(args.report)
+    if args.save_best:
+        check_writable(args.save_best, overwrite=args.force)
+    if options:
+        from kagglekit import tabular
+
+        dataset, plan = tabular.load_tabular(options)
+        tabular.announce(plan, _note)
+        pipeline = tabular.build(options, plan)
+    else:
+        from kagglekit.data import load_dataset
+        from kagglekit.pipelines import get_spec, make_pipeline
+
+        pipeline = make_pipeline(args.pipeline)
+        dataset = load_dataset(get_spec(args.pipeline).task.dataset, args.data_dir)
+    progress = _search_progress(args.folds)
+    if progress:
+        _note("cross-validating the registered settings, then the trials ...")
+    result = search_pipeline(pipeline, dataset.X, dataset.y, args.space, method=args.method,
+                             trials=args.trials, folds=args.folds, seed=args.seed,
+                             name=args.pipeline, progress=progress)
+    print("\n".join(format_table(result)))
+    if args.report:
+        folder = write_search_report(result, args.report, dataset)
+        print(f"report: {folder / 'report.md'} (also report.json)")
+    if args.save_best:
+        print(f"best parameters: {save_best(result, args.save_best, overwrite=args.force)}")
+
+
+def _search_progress(folds: int):
+    """``trial 3/20, fold 2/5`` on a terminal's stderr; None otherwise (quiet CI logs)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(trial: int, fold: int, trials: int) -> None:
+        print(f"\rkagglekit: trial {trial}/{trials}, fold {fold}/{folds} done", end="",
+              file=sys.stderr, flush=True)
+        if trial == trials and fold == folds:
             print(file=sys.stderr)
 
     return show
@@ -396,6 +479,7 @@ def cmd_run(args) -> None:
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
             "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run}
+COMMANDS["search"] = cmd_search
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
             with _OneLineWarnings():
                 COMMANDS[args.command](args)
         except (ValueError, TypeError) as exc:
-            if not getattr(args, "set", None):
+            if not getattr(args, "set", None) and not getattr(args, "params", None):
                 raise
             # Bad --set values surface as ValueError/TypeError deep inside fit.
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

@@ -1,0 +1,300 @@
+"""Hyperparameter search over routed pipeline parameters: grid and random through
+scikit-learn's GridSearchCV / RandomizedSearchCV, Bayesian through Optuna (optional extra).
+
+Every trial is cross-validated on the folds :func:`kagglekit.evaluate` uses for the same seed
+and scored with the task's metrics of :mod:`kagglekit.evaluation.cv`, so a trial that keeps the
+registered settings scores exactly what ``kagglekit evaluate`` prints.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    cross_validate,
+)
+from sklearn.pipeline import Pipeline
+
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.cv import (
+    LOWER_IS_BETTER,
+    METRICS,
+    CVResult,
+    _scores,
+    _task,
+    evaluate,
+    seed_pipeline,
+)
+from kagglekit.evaluation.space import Distribution, load_space, parse_space
+from kagglekit.pipelines.registry import set_param
+
+METHODS = ("grid", "random", "bayes")
+
+
+@dataclass
+class Trial:
+    """One set of parameters and its cross-validation scores (``mean``/``std``/``folds`` of
+    the headline metric, ``scores`` the mean of every metric of the task)."""
+
+    trial: int
+    params: dict
+    mean: float
+    std: float
+    folds: list[float]
+    fit_seconds: float
+    scores: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    """A finished search: ``trials`` best first, ``default`` the registered settings' CV on the
+    same folds, ``seconds`` the wall time of the whole search (default included)."""
+
+    pipeline: str
+    method: str
+    metric: str
+    folds: int
+    seed: int
+    trials: list[Trial]
+    default: CVResult
+    seconds: float
+
+    @property
+    def best(self) -> Trial:
+        return self.trials[0]
+
+    @property
+    def gain(self) -> float:
+        """How much the best trial beats the default (positive is better, any metric)."""
+        sign = -1 if self.metric in LOWER_IS_BETTER else 1
+        return sign * (self.best.mean - self.default.mean)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (what ``report.json`` holds under ``search``)."""
+        return {"pipeline": self.pipeline, "method": self.method, "metric": self.metric,
+                "folds": self.folds, "seed": self.seed, "seconds": round(self.seconds, 3),
+                "best": asdict(self.best), "gain_over_default": round(self.gain, 6),
+                "default": {"mean": self.default.mean, "std": self.default.std,
+                            "folds": self.default.folds,
+                            "fit_seconds": self.default.fit_seconds},
+                "trials": [asdict(t) for t in self.trials]}
+
+
+def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str | Path = None,
+                    *, method: str = "random", trials: int = 20, folds: int = 5, seed: int = 0,
+                    name: str | None = None, progress: Callable[[int, int, int], None] | None
+                    = None) -> SearchResult:
+    """Cross-validate parameter sets of a pipeline and rank them, best first.
+
+    Parameters
+    ----------
+    pipeline : Pipeline or str
+        An unfitted pipeline, or a registered name (then ``X``/``y`` default to its dataset).
+    X, y : training inputs and labels (or numeric targets).
+    space : dict, str or Path
+        A space file or the mapping it holds (see :mod:`kagglekit.evaluation.space`).
+        Names are checked before any training; a typo gets a suggestion.
+    method : {"grid", "random", "bayes"}
+        Every combination of the lists (at most ``trials`` of them), ``trials`` random
+        draws, or ``trials`` steps of Optuna's TPE sampler (``pip install 'kagglekit[bayes]'``).
+    trials : int
+        Number of parameter sets to try.
+    folds, seed : int
+        Shuffled (stratified for labels) ``folds``-fold CV seeded with ``seed``, the folds of
+        :func:`kagglekit.evaluate`; ``seed`` also seeds the pipeline and the sampler.
+    progress : callable, optional
+        Called as ``progress(trial, fold, total_trials)`` after each fold is scored.
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    >>> from kagglekit.evaluation.search import search_pipeline
+    >>> result = search_pipeline("titanic-logreg", space={"model__C": [0.1, 1]},
+    ...                          method="grid", trials=2, folds=3)
+    >>> [t.trial for t in result.trials] != []
+    True
+    """
+    start = time.perf_counter()
+    if isinstance(pipeline, str):
+        from kagglekit.data import load_dataset
+        from kagglekit.pipelines import get_spec, make_pipeline
+
+        name = name or pipeline
+        if X is None:
+            dataset = load_dataset(get_spec(pipeline).task.dataset)
+            X, y = dataset.X, dataset.y
+        pipeline = make_pipeline(pipeline)
+    if X is None or y is None or space is None:
+        raise KagglekitError("search needs X, y and a space when given a pipeline object")
+    if method not in METHODS:
+        raise KagglekitError(f"unknown search method {method!r}; use one of "
+                             f"{', '.join(METHODS)}")
+    if trials < 1 or folds < 2:
+        raise KagglekitError(f"need trials >= 1 and folds >= 2, got {trials} and {folds}")
+    space = parse_space(space) if isinstance(space, dict) else load_space(space)
+    pipeline = seed_pipeline(clone(pipeline), seed)
+    routes = {key: route(pipeline, key, spec) for key, spec in space.items()}
+    trials = _check_method(space, method, trials)
+    if method == "bayes":
+        optuna = _optuna()
+    y = np.asarray(y)
+    task = _task(pipeline, y, folds)
+    splitter = (KFold(folds, shuffle=True, random_state=seed) if task == "regression"
+                else StratifiedKFold(folds, shuffle=True, random_state=seed))
+    default = evaluate(pipeline, X, y, folds=folds, seed=seed, name=name)
+    scorer = _Scorer(task, folds, trials, progress)
+    try:
+        if method == "bayes":
+            found = _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials,
+                           seed)
+        else:
+            found = _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials,
+                             seed)
+    except (ValueError, TypeError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise KagglekitError(f"a trial failed: {message} (check the values in the space "
+                             "file)") from exc
+    headline = METRICS[task][0]
+    found.sort(key=lambda t: (t.mean if headline in LOWER_IS_BETTER else -t.mean, t.trial))
+    return SearchResult(pipeline=name or type(pipeline.steps[-1][1]).__name__, method=method,
+                        metric=headline, folds=folds, seed=seed, trials=found,
+                        default=default, seconds=time.perf_counter() - start)
+
+
+def route(pipeline: Pipeline, key: str, spec=None) -> str:
+    """The full ``step__param`` name a routed parameter (``model__hidden``, ``epochs``,
+    ``model__C``) has in ``pipeline``, checked the way ``--set`` checks it (a typo gets a
+    suggestion)."""
+    probe = spec.low if isinstance(spec, Distribution) else (spec or [None])[0]
+    set_param(clone(pipeline), key, probe)  # raises the "did you mean" error
+    if key in pipeline.get_params(deep=True):
+        return key
+    step, model = pipeline.steps[-1]
+    return f"{step}__regressor__{key}" if isinstance(model, TransformedTargetRegressor) \
+        else f"{step}__{key}"
+
+
+def _check_method(space: dict, method: str, trials: int) -> int:
+    """The number of trials to run; refuses what the method cannot do."""
+    sampled = [k for k, spec in space.items() if isinstance(spec, Distribution)]
+    if method == "grid" and sampled:
+        raise KagglekitError(f"--method grid takes lists of values, but {sampled[0]} has a "
+                             f"{space[sampled[0]].kind} distribution; list the values or use "
+                             "--method random or bayes")
+    if sampled:
+        return trials
+    size = math.prod(len(values) for values in space.values())
+    if method == "grid" and size > trials:
+        raise KagglekitError(f"the grid has {size} combinations, more than --trials {trials}; "
+                             f"pass --trials {size}, shorten the lists or use --method random")
+    return min(size, trials)  # random / bayes over lists: no point repeating combinations
+
+
+def _optuna():
+    try:
+        import optuna
+    except ImportError:
+        raise KagglekitError("--method bayes needs Optuna: pip install 'kagglekit[bayes]'") \
+            from None
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    return optuna
+
+
+class _Scorer:
+    """Every metric of the task on one fold, as ``evaluate`` computes them; tells
+    ``progress`` which trial and fold it just scored."""
+
+    def __init__(self, task: str, folds: int, trials: int, progress):
+        self.task, self.folds, self.trials, self.progress = task, folds, trials, progress
+        self.calls = 0
+
+    def __call__(self, estimator, X, y) -> dict:
+        scores = _scores(estimator, X, np.asarray(y), self.task)
+        self.calls += 1
+        if self.progress is not None:
+            trial, fold = divmod(self.calls - 1, self.folds)
+            self.progress(trial + 1, fold + 1, self.trials)
+        return {m: float(scores[m]) for m in METRICS[self.task]}
+
+
+def _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials, seed):
+    full = {routes[k]: (spec.scipy() if isinstance(spec, Distribution) else spec)
+            for k, spec in space.items()}
+    common = {"scoring": scorer, "cv": splitter, "refit": False, "error_score": "raise",
+              "n_jobs": 1}
+    searcher = (GridSearchCV(pipeline, full, **common) if method == "grid" else
+                RandomizedSearchCV(pipeline, full, n_iter=trials, random_state=seed, **common))
+    with warnings.catch_warnings():
+        # n_iter above the number of list combinations: we never ask for more.
+        warnings.filterwarnings("ignore", message="The total space of parameters")
+        searcher.fit(X, y)
+    results, names = searcher.cv_results_, {v: k for k, v in routes.items()}
+    headline, n = METRICS[scorer.task][0], splitter.get_n_splits()
+    found = []
+    for i, params in enumerate(results["params"]):
+        found.append(Trial(
+            trial=i + 1, params={names[k]: _plain(v) for k, v in params.items()},
+            mean=float(results[f"mean_test_{headline}"][i]),
+            std=float(results[f"std_test_{headline}"][i]),
+            folds=[round(float(results[f"split{f}_test_{headline}"][i]), 6) for f in range(n)],
+            fit_seconds=round(float(results["mean_fit_time"][i]) * n, 3),
+            scores={m: float(results[f"mean_test_{m}"][i]) for m in METRICS[scorer.task]}))
+    return found
+
+
+def _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials, seed):
+    headline = METRICS[scorer.task][0]
+    found = []
+
+    def objective(trial):
+        params = {k: _suggest(trial, k, spec) for k, spec in space.items()}
+        candidate = clone(pipeline).set_params(**{routes[k]: v for k, v in params.items()})
+        out = cross_validate(candidate, X, y, cv=splitter, scoring=scorer,
+                             error_score="raise")
+        folds = [float(v) for v in out[f"test_{headline}"]]
+        found.append(Trial(
+            trial=len(found) + 1, params={k: _plain(v) for k, v in params.items()},
+            mean=float(np.mean(folds)), std=float(np.std(folds)),
+            folds=[round(v, 6) for v in folds],
+            fit_seconds=round(float(np.sum(out["fit_time"])), 3),
+            scores={m: float(np.mean(out[f"test_{m}"])) for m in METRICS[scorer.task]}))
+        return found[-1].mean
+
+    direction = "minimize" if headline in LOWER_IS_BETTER else "maximize"
+    study = optuna.create_study(direction=direction,
+                                sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(objective, n_trials=trials)
+    return found
+
+
+def _suggest(trial, key: str, spec):
+    if isinstance(spec, Distribution):
+        return spec.suggest(trial, key)
+    if all(v is None or isinstance(v, (bool, int, float, str)) for v in spec):
+        return trial.suggest_categorical(key, spec)
+    # Optuna's categories must be plain scalars: choose tuples (layer sizes) by position.
+    return spec[trial.suggest_categorical(key, list(range(len(spec))))]
+
+
+def _plain(value):
+    """A parameter value JSON can hold: NumPy scalars as Python numbers, tuples as lists."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
