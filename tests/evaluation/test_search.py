@@ -128,7 +128,7 @@ def test_random_search_is_deterministic_and_json_ready(titanic):
 
     def run():
         result = search_pipeline(make_pipeline("titanic-logreg"), titanic.X, titanic.y, space,
-                                 method="random", trials=3, folds=3, seed=1,
+                                 method="random", trials=3, folds=2, seed=1,
                                  name="titanic-logreg")
         return [(t.trial, t.params, t.folds) for t in result.trials], result
 
@@ -139,7 +139,7 @@ def test_random_search_is_deterministic_and_json_ready(titanic):
     assert isinstance(data["trials"][0]["params"]["model__max_iter"], int)
     assert data["best"] == data["trials"][0] and data["method"] == "random"
     lines = format_table(result)
-    assert lines[0].startswith("titanic-logreg: random search, 3 trials, 3-fold stratified CV")
+    assert lines[0].startswith("titanic-logreg: random search, 3 trials, 2-fold stratified CV")
     assert len(lines) == 2 + 3 + 2 and "default (registered settings)" in lines[-2]
 
 
@@ -153,9 +153,9 @@ def test_bayes_search_with_optuna(titanic):
     pytest.importorskip("optuna")
     space = {"model__C": {"loguniform": [0.01, 10]}, "model__fit_intercept": [True, False]}
     a = search_pipeline(make_pipeline("titanic-logreg"), titanic.X, titanic.y, space,
-                        method="bayes", trials=3, folds=3, seed=0)
+                        method="bayes", trials=3, folds=2, seed=0)
     b = search_pipeline(make_pipeline("titanic-logreg"), titanic.X, titanic.y, space,
-                        method="bayes", trials=3, folds=3, seed=0)
+                        method="bayes", trials=3, folds=2, seed=0)
     assert [t.params for t in a.trials] == [t.params for t in b.trials]
     assert sorted(t.trial for t in a.trials) == [1, 2, 3] and a.method == "bayes"
     assert all(0.01 <= t.params["model__C"] <= 10 for t in a.trials)
