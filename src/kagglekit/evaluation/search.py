@@ -77,9 +77,10 @@ class SearchResult:
 
     @property
     def gain(self) -> float:
-        """How much the best trial beats the default (positive is better, any metric)."""
+        """How much the best trial beats the default (positive is better, any metric; rounded
+        to 12 decimals, so equal fold scores summed in another order give exactly 0)."""
         sign = -1 if self.metric in LOWER_IS_BETTER else 1
-        return sign * (self.best.mean - self.default.mean)
+        return round(sign * (self.best.mean - self.default.mean), 12)
 
     def to_dict(self) -> dict:
         """JSON-ready summary (what ``report.json`` holds under ``search``)."""

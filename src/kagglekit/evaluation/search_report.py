@@ -65,7 +65,7 @@ def _markdown(result: SearchResult, report: dict) -> str:
     lines = [f"# Hyperparameter search: {result.pipeline}", "", headline(result) + ".", "",
              f"| trial | {label} | fit s | parameters |", "|---|---|---|---|"]
     lines += [f"| {t.trial} | {t.mean:.4f} ± {t.std:.4f} | {t.fit_seconds:.1f} | "
-              f"{_params_text(t.params).replace('|', '/')} |" for t in result.trials]
+              f"`{_params_text(t.params).replace('|', '/')}` |" for t in result.trials]
     lines += [""] + [f"- {line}" for line in _comparison(result)]
     lines += ["", "Best parameters (`kagglekit train PIPELINE --params FILE` takes this as a "
               "JSON file; `kagglekit search --save-best FILE` writes it):", "", "```json",
