@@ -16,7 +16,7 @@ def learning_curves(title: str, curves: dict[str, dict], *, ylabel: str = "loss"
 
     ``curves`` maps a variant to ``{"loss": [...], "val_loss": [...]}`` (``val_loss`` may be
     empty)."""
-    columns = min(len(curves), 3)
+    columns = 2 if len(curves) == 4 else min(len(curves), 3)
     rows = -(-len(curves) // columns)
     fig = _figure(4.2 * columns, 3.2 * rows)
     axes = np.atleast_1d(fig.subplots(rows, columns, sharey=True, squeeze=False)).ravel()
@@ -27,7 +27,8 @@ def learning_curves(title: str, curves: dict[str, dict], *, ylabel: str = "loss"
         if history.get("val_loss"):
             ax.plot(epochs, history["val_loss"], color=color, linestyle="--", label="validation")
             best = int(np.argmin(history["val_loss"]))
-            ax.axvline(best + 1, color="#888888", linewidth=0.8, linestyle=":")
+            ax.axvline(best + 1, color="#888888", linewidth=0.8, linestyle=":",
+                       label="lowest validation loss")
         ax.set_title(variant)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)

@@ -66,6 +66,13 @@ def write_experiment_report(result: ExperimentResult, folder: str | Path) -> Pat
     return folder
 
 
+def environment_line(env: dict) -> str:
+    """The environment in one line: CPU, GPUs, package versions."""
+    gpus = ", ".join(env.get("gpus") or []) or "no GPU"
+    versions = ", ".join(f"{k} {v}" for k, v in env.get("versions", {}).items())
+    return f"{env.get('cpu') or 'CPU'} ({env.get('cpus')} cores), {gpus}; {versions}"
+
+
 def verdict(holds: bool | None) -> str:
     return {True: "holds", False: "does NOT hold here", None: "no verdict"}[holds]
 
@@ -85,6 +92,7 @@ def markdown(report: dict) -> str:
         lines += ["| " + " | ".join(map(str, row)) + " |" for row in table["rows"]]
     if report["plots"]:
         lines += ["", "## Figures", ""] + [f"![{p}]({p})" for p in report["plots"]]
+    lines += ["", "## Environment", "", environment_line(report["environment"])]
     return "\n".join(lines) + "\n"
 
 
@@ -111,6 +119,7 @@ def html(report: dict, figures: dict[str, bytes]) -> str:
             data = base64.b64encode(png).decode("ascii")
             parts.append(f"<img alt='{escape(name)}' src='data:image/png;base64,{data}'>")
         parts.append("</div>")
+    parts.append(f"<h2>Environment</h2><p>{escape(environment_line(report['environment']))}</p>")
     return (f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
             f"<title>kagglekit experiment: {escape(report['title'])}</title>\n"
             f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(parts)
