@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
                            help="download a competition's files into <data-dir>/NAME/")
     dl.add_argument("competition")
 
+    ex = plain("experiment", help="run one of the course's experiments and write its report")
+    ex.add_argument("name", help="overfitting, activations, initializers or regression-scaling")
+    ex.add_argument("--report", metavar="DIR",
+                    help="new or empty folder (default reports/TIME_experiment-NAME)")
+    ex.add_argument("--seed", type=_seed, default=0)
+
     rn = plain("run", help="the main job: CV + report + train + save + submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
     rn.add_argument("--compare", nargs="*", default=None, metavar="PIPELINE",
@@ -476,10 +482,22 @@ def cmd_run(args) -> None:
     print(f"submission: {result.submission_path}")
 
 
+def cmd_experiment(args) -> None:
+    from kagglekit.experiments import run_experiment
+    from kagglekit.experiments.report import verdict
+
+    result, folder = run_experiment(args.name, seed=args.seed, report=args.report,
+                                    data_dir=args.data_dir)
+    print(f"{result.title} ({result.seconds:.0f} s)")
+    for finding in result.findings:
+        print(f"- {finding.claim}: {verdict(finding.holds)}. {finding.measured}")
+    print(f"report: {folder / 'report.html'} (also report.md, report.json)")
+
+
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
-            "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run}
-COMMANDS["search"] = cmd_search
+            "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run,
+            "experiment": cmd_experiment, "search": cmd_search}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,3 +46,15 @@ def test_typo_in_param_gets_a_suggestion():
         make_pipeline("titanic-dnn", model__hiden=(4,))
     with pytest.raises(KagglekitError, match="unknown parameter"):
         make_pipeline("titanic-logreg", nonsense=1)
+
+
+def test_list_order_does_not_depend_on_which_module_was_imported_first():
+    code = ("import kagglekit.pipelines.regression, kagglekit.pipelines.car\n"
+            "from kagglekit.pipelines import list_pipelines\n"
+            "print([s.name for s in list_pipelines()][:2])")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert out.strip() == "['titanic-dnn', 'titanic-logreg']"

@@ -102,16 +102,21 @@ class InputSchema(TransformerMixin, BaseEstimator):
         Used by :class:`~kagglekit.features.lean.LeanPipeline`."""
         if not hasattr(self, "feature_names_in_") or len(X) == 0:
             return None
-        names = self.columns_
-        if X.columns.tolist() != names:
-            if not (X.columns.is_unique and set(names) <= set(X.columns)):
+        positions = None  # the frame's columns in training order, when they differ
+        if X.columns.tolist() != self.columns_:
+            positions = X.columns.get_indexer(self.columns_) if X.columns.is_unique else None
+            if positions is None or (positions < 0).any():
                 return None
-            X = X[names]
+        dtypes = X.dtypes.to_numpy()
+        if positions is not None:
+            dtypes = dtypes[positions]
         numeric = self.numeric_
         if any(not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-               for t, num in zip(X.dtypes, numeric, strict=True) if num):
+               for t in dtypes[numeric]):
             return None
         values = X.to_numpy(dtype=object)
+        if positions is not None:
+            values = values[:, positions]
         for j in np.flatnonzero(~numeric):
             if not all(isinstance(v, str) or _missing(v) for v in values[:, j]):
                 return None

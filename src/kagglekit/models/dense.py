@@ -8,7 +8,7 @@ import numpy as np
 
 ACTIVATIONS = ("relu", "elu", "tanh", "sigmoid", "linear", "selu", "gelu")
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal",
-                "random_normal", "zeros", "ones")
+                "random_normal", "zeros", "ones", "constant")
 
 
 def output_spec(meta: dict, loss=None) -> tuple[int, str, object]:
@@ -50,7 +50,8 @@ def _name(loss) -> str | None:
 def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (64, 32),
                     activation: str = "relu", dropout: float = 0.0, l1: float = 0.0,
                     l2: float = 0.0, kernel_initializer: str = "glorot_uniform",
-                    init_stddev: float = 0.05, batch_norm: bool = False):
+                    init_stddev: float = 0.05, init_value: float = 0.05,
+                    batch_norm: bool = False):
     """Build and compile a dense network; SciKeras calls this with ``model__*`` parameters.
 
     Parameters
@@ -72,6 +73,8 @@ def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (6
         :data:`INITIALIZERS`.
     init_stddev : float
         Standard deviation for ``random_normal``.
+    init_value : float
+        Every weight's starting value for ``constant`` (for teaching: symmetry).
     batch_norm : bool
         Batch normalization before each hidden activation.
     """
@@ -93,6 +96,8 @@ def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (6
     def initializer():
         if kernel_initializer == "random_normal":
             return keras.initializers.RandomNormal(stddev=init_stddev)
+        if kernel_initializer == "constant":
+            return keras.initializers.Constant(init_value)
         return kernel_initializer
 
     regularizer = keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None

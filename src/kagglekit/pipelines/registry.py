@@ -48,16 +48,25 @@ def register(name: str, description: str, task: Task):
     return add
 
 
+_BUILTIN = ("titanic", "car", "regression")
+"""The modules that register the built-in pipelines, in `kagglekit list`'s order."""
+
+
 def _load_builtin() -> None:
-    # Importing a module registers its pipelines; this order is `kagglekit list`'s order.
-    for module in ("titanic", "car", "regression"):
+    for module in _BUILTIN:  # importing a module registers its pipelines
         importlib.import_module(f"kagglekit.pipelines.{module}")
 
 
 def list_pipelines() -> list[PipelineSpec]:
-    """Every registered pipeline, in registration order."""
+    """Every registered pipeline: the built-in modules' in :data:`_BUILTIN` order (whichever
+    was imported first), each module's in registration order, then any others."""
     _load_builtin()
-    return list(_REGISTRY.values())
+
+    def position(spec: PipelineSpec) -> int:
+        module = spec.factory.__module__.rpartition(".")[2]
+        return _BUILTIN.index(module) if module in _BUILTIN else len(_BUILTIN)
+
+    return sorted(_REGISTRY.values(), key=position)
 
 
 def get_spec(name: str) -> PipelineSpec:

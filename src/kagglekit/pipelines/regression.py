@@ -6,22 +6,27 @@ from __future__ import annotations
 
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from kagglekit.pipelines.registry import Task, register
 
 
-def regression_net(**params) -> TransformedTargetRegressor:
+def regression_net(target_scaler=None, **params) -> TransformedTargetRegressor:
     """A ``KerasRegressor`` dense net (linear outputs, MSE) inside a
-    ``TransformedTargetRegressor`` that standardizes the target for training and undoes it
-    for predictions. ``params`` are the network's (``model__hidden``, ``epochs``, ...)."""
+    ``TransformedTargetRegressor`` that scales the target for training (``target_scaler``,
+    default ``StandardScaler()``; ``"passthrough"`` for none) and undoes it for predictions.
+    ``params`` are the network's (``model__hidden``, ``epochs``, ...)."""
     from kagglekit.models.dense import build_dense_net
     from kagglekit.models.keras import KerasRegressor
 
     defaults = {"model__hidden": (32, 32), "optimizer": "adam", "optimizer__learning_rate": 1e-2,
                 "epochs": 200, "batch_size": 32, "random_state": 0}
     net = KerasRegressor(model=build_dense_net, **{**defaults, **params})
-    return TransformedTargetRegressor(regressor=net, transformer=StandardScaler())
+    if target_scaler is None:
+        target_scaler = StandardScaler()
+    elif target_scaler == "passthrough":
+        target_scaler = FunctionTransformer()  # identity, checked to invert exactly
+    return TransformedTargetRegressor(regressor=net, transformer=target_scaler)
 
 
 def _pipeline(**params) -> Pipeline:
