@@ -58,3 +58,33 @@ def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path)
     saved = json.loads((folder / "report.json").read_text())
     assert saved["confusion"] == result["confusion"] and (folder / "loss.png").is_file()
     assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_saved_mnist_model_writes_a_digit_recognizer_submission(digits, tmp_path):
+    import pandas as pd
+
+    from kagglekit.errors import KagglekitError
+    from kagglekit.workflow import submission_from
+
+    x, y, x_test, _ = digits
+    path = save(make_pipeline("mnist-mlp", epochs=1).fit(x, y), tmp_path / "m.joblib",
+                name="mnist-mlp")
+    test = pd.DataFrame(x_test[:5].reshape(5, -1), columns=[f"pixel{i}" for i in range(784)])
+    test.to_csv(tmp_path / "test.csv", index=False)
+    out = submission_from(str(path), tmp_path / "subs", test_csv=tmp_path / "test.csv")
+    frame = pd.read_csv(out)
+    assert frame.columns.tolist() == ["ImageId", "Label"]
+    assert frame["ImageId"].tolist() == [1, 2, 3, 4, 5]
+    assert frame["Label"].between(0, 9).all()
+    with pytest.raises(KagglekitError, match="--test FILE"):
+        submission_from(str(path), tmp_path / "subs")
+    with pytest.raises(KagglekitError, match="no Kaggle competition"):
+        submission_from("fashion-cnn", tmp_path / "subs", test_csv=tmp_path / "test.csv")
+
+
+def test_run_refuses_image_pipelines_before_training(shared_datasets, tmp_path):
+    from kagglekit.errors import KagglekitError
+    from kagglekit.workflow import run
+
+    with pytest.raises(KagglekitError, match="--holdout"):
+        run("mnist-cnn", data_dir=shared_datasets, reports=tmp_path / "r")
