@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--report", metavar="DIR",
                     help="new or empty folder for report.json / report.md / OOF predictions")
     ev.add_argument("--json", action="store_true", help="print one JSON line per pipeline")
+    ev.add_argument("--holdout", action="store_true",
+                    help="no CV: train on the official training split, score the labelled "
+                         "test split (MNIST, Fashion-MNIST, generated data)")
     ev.add_argument("--compare", nargs="+", default=[], metavar="PIPELINE",
                     help="registered pipelines on the same data, cross-validated beside it "
                          "and put in the same report")
@@ -253,6 +256,8 @@ def cmd_evaluate(args) -> None:
         dataset = load_dataset(spec.task.dataset, args.data_dir)
         id_column, columns = spec.task.id_column, None
         candidates = [(args.pipeline, make_pipeline(args.pipeline, **_settings(args)))]
+    if args.holdout:
+        return _holdout(args, candidates[0], dataset)
     for other in args.compare:
         if get_spec(other).task.dataset != dataset.name:
             raise KagglekitError(f"--compare {other}: it is for the {get_spec(other).task.dataset}"
@@ -273,6 +278,32 @@ def cmd_evaluate(args) -> None:
             _print_result(result, args)
     if report and not args.json:
         print(f"report: {report / 'report.html'} (also report.md, report.json)")
+
+
+def _holdout(args, candidate, dataset) -> None:
+    from kagglekit.evaluation.holdout import evaluate_holdout, write_holdout_report
+    from kagglekit.evaluation.report import check_report_folder
+
+    if args.compare or args.repeats > 1:
+        raise KagglekitError("--holdout scores one pipeline on the test split; drop --compare "
+                             "and --repeats")
+    if args.report:
+        check_report_folder(args.report)
+    name, pipeline = candidate
+    result = evaluate_holdout(pipeline, dataset.X, dataset.y, dataset.X_test, dataset.y_test,
+                              seed=args.seed, name=name)
+    report = write_holdout_report(result, args.report) if args.report else None
+    if args.json:
+        print(json.dumps({k: v for k, v in result.items() if k != "history"}))
+        return
+    print(f"{name}: trained on {result['train_rows']} rows, tested on {result['test_rows']}, "
+          f"seed {args.seed}")
+    print(f"  test accuracy {result['accuracy']:.4f}   log loss {result['log_loss']:.4f}   "
+          f"train {result['train_seconds']} s"
+          + (f", {result['epochs_run']} epochs, {result['params']:,} parameters"
+             if result["params"] else ""))
+    if report:
+        print(f"report: {report / 'report.md'} (also report.json, confusion.png)")
 
 
 def _print_result(result, args) -> None:

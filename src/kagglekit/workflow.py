@@ -79,7 +79,11 @@ def submission(pipeline, name: str, out_dir: str | Path = "submissions", *, data
 
 
 def _check_test_rows(dataset: Dataset) -> None:
-    if dataset.X_test.empty:
+    if dataset.name in IMAGE_DATASETS:
+        raise KagglekitError(f"`run` ends with a submission, which {dataset.name} has no test "
+                             "rows for: use `kagglekit evaluate NAME --holdout`, `train` and "
+                             "`submission NAME --test test.csv`")
+    if len(dataset.X_test) == 0:
         raise KagglekitError(f"{dataset.name} has no test rows to submit; for your own test "
                              "file use `kagglekit submission tabular ... --test FILE`")
 
@@ -211,14 +215,48 @@ def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int 
                                       name=name, cv_score=cv, model_path=path)
         # A model without a manifest (or from outside the registry) is taken as a Titanic one.
         task = _task_of_model(manifest) or get_spec("titanic-dnn").task
+        if task.dataset in IMAGE_DATASETS:
+            images = _digit_test_images(task, name, test_csv)
+            return _digit_submission(pipeline, images, name, out_dir, cv_score=cv,
+                                     model_path=path)
         dataset = load_dataset(task.dataset, data_dir)
         return submission(pipeline, name, out_dir, cv_score=cv, model_path=path,
                           dataset=dataset, task=task)
     spec = get_spec(pipeline_or_model)
+    if spec.task.dataset in IMAGE_DATASETS:
+        images = _digit_test_images(spec.task, spec.name, test_csv)  # before the fit
+        dataset = load_dataset(spec.task.dataset, data_dir)
+        pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)
+        return _digit_submission(pipeline.fit(dataset.X, dataset.y), images, spec.name, out_dir)
     dataset = load_dataset(spec.task.dataset, data_dir)
     _check_test_rows(dataset)  # before the fit
     pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)
     return submission(pipeline.fit(dataset.X, dataset.y), spec.name, out_dir, dataset=dataset)
+
+
+IMAGE_DATASETS = ("mnist", "fashion-mnist")
+
+
+def _digit_test_images(task, name: str, test_csv):
+    """Kaggle's Digit Recognizer test images, for an MNIST pipeline's submission."""
+    from kagglekit.data.images import read_digit_csv
+
+    if task.dataset != "mnist":
+        raise KagglekitError(f"{task.dataset} has no Kaggle competition to submit to; score "
+                             f"it with `kagglekit evaluate {name} --holdout`")
+    if not test_csv:
+        raise KagglekitError("an MNIST submission is for Kaggle's Digit Recognizer: give its "
+                             "test.csv with --test FILE")
+    return read_digit_csv(test_csv, training=False)
+
+
+def _digit_submission(pipeline, images, name: str, out_dir, *, cv_score=None,
+                      model_path=None) -> Path:
+    from kagglekit.submissions.export import DIGIT_FORMAT
+
+    extra = {"model": str(model_path)} if model_path else None
+    return write_submission(pipeline.predict(images), np.arange(1, len(images) + 1), out_dir,
+                            pipeline=name, cv_score=cv_score, fmt=DIGIT_FORMAT, extra=extra)
 
 
 def submit(file=None, *, competition: str = "titanic", message: str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,10 +80,12 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
     >>> ds.X.shape, ds.X_test.shape
     ((891, 11), (418, 11))
     """
-    from kagglekit.data import car, synthetic
+    from kagglekit.data import car, images, synthetic
 
     loaders = {"titanic": _load_titanic, "car-preference": car.load_car_preference,
-               "car-purchase": car.load_car_purchase, **synthetic.LOADERS}
+               "car-purchase": car.load_car_purchase, **synthetic.LOADERS,
+               "mnist": functools.partial(images.image_dataset, "mnist"),
+               "fashion-mnist": functools.partial(images.image_dataset, "fashion-mnist")}
     if name not in loaders:
         raise KagglekitError(f"unknown dataset {name!r}; available: {', '.join(loaders)}")
     return loaders[name](data_dir)

@@ -48,7 +48,7 @@ def register(name: str, description: str, task: Task):
     return add
 
 
-_BUILTIN = ("titanic", "car", "regression")
+_BUILTIN = ("titanic", "car", "regression", "images")
 """The modules that register the built-in pipelines, in `kagglekit list`'s order."""
 
 

@@ -26,6 +26,8 @@ class SubmissionFormat:
 
 
 TITANIC_FORMAT = SubmissionFormat(id_column="PassengerId", target="Survived")
+DIGIT_FORMAT = SubmissionFormat(id_column="ImageId", target="Label", values=tuple(range(10)))
+"""Kaggle's "Digit Recognizer": ``ImageId`` counts the test images from 1."""
 
 
 def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat = TITANIC_FORMAT,

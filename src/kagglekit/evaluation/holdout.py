@@ -1,0 +1,87 @@
+"""Train on a data set's official training split, score on its labelled test split (the
+MNIST way of reporting), with the confusion matrix and the learning curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import confusion_matrix
+
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.cv import _fit_and_score, _plain, _task, seed_pipeline
+from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+
+
+def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
+                     name: str = "pipeline") -> dict:
+    """Fit a seeded clone of ``pipeline`` on ``X, y`` and score it on ``X_test, y_test``.
+
+    Returns
+    -------
+    dict
+        ``pipeline, task, seed, train_rows, test_rows``, the task's metrics on the test
+        split (``accuracy`` and ``log_loss`` for classifiers), ``train_seconds``,
+        ``predict_seconds``, ``epochs_run`` and ``params`` (Keras models), ``classes``,
+        ``confusion`` (rows: true class, columns: predicted) and ``history`` (per-epoch
+        losses, Keras models).
+    """
+    if y_test is None:
+        raise KagglekitError(f"{name}: this data set has no labelled test split; use "
+                             "cross-validation (evaluate without --holdout)")
+    y, y_test = np.asarray(y), np.asarray(y_test)
+    pipeline = seed_pipeline(clone(pipeline), seed)
+    task = _task(pipeline, y, 2)
+    if task == "regression":
+        raise KagglekitError("--holdout reports classifiers; regression test scores come with "
+                             "the cross-validation (evaluate without --holdout)")
+    both = np.concatenate([np.asarray(X), np.asarray(X_test)])
+    train, test = np.arange(len(y)), np.arange(len(y), len(y) + len(y_test))
+    result = _fit_and_score(pipeline, both, np.concatenate([y, y_test]), train, test, task,
+                            summary=False)
+    classes = np.unique(np.concatenate([y, y_test]))
+    return {"pipeline": name, "task": task, "seed": seed, "train_rows": len(y),
+            "test_rows": len(y_test), "accuracy": round(float(result["accuracy"]), 6),
+            "log_loss": round(float(result["log_loss"]), 6),
+            "train_seconds": round(result["fit_seconds"], 2),
+            "predict_seconds": round(result["predict_seconds"], 2),
+            "epochs_run": result["epochs"], "params": result["params"],
+            "classes": [_plain(c) for c in classes],
+            "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
+            "history": result["history"]}
+
+
+def write_holdout_report(result: dict, folder: str | Path) -> Path:
+    """``report.json``, ``report.md``, ``confusion.png`` and (Keras) ``loss.png`` in a new or
+    empty folder."""
+    from kagglekit.evaluation import plots
+    from kagglekit.evaluation.report import check_report_folder
+
+    folder = check_report_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    matrix = np.asarray(result["confusion"])
+    truth = np.repeat(np.arange(len(matrix)), matrix.sum(axis=1))
+    predicted = np.concatenate([np.repeat(np.arange(len(row)), row) for row in matrix])
+    images = {"confusion.png": plots.confusion(result["pipeline"], truth, predicted)}
+    if result["history"]:
+        images["loss.png"] = plots.loss_curves(result["pipeline"], [result["history"]])
+    for path, png in images.items():
+        atomic_write(folder / path, lambda tmp, png=png: tmp.write_bytes(png))
+    write_json_atomic(folder / "report.json", {**result, "plots": list(images)})
+    lines = [f"# Holdout test: {result['pipeline']}", "",
+             f"Trained on {result['train_rows']} rows, scored on the {result['test_rows']} "
+             f"test rows (seed {result['seed']}).", "",
+             f"- test accuracy: {result['accuracy']:.4f}",
+             f"- test log loss: {result['log_loss']:.4f}",
+             f"- training: {result['train_seconds']} s"
+             + (f", {result['epochs_run']} epochs" if result["epochs_run"] else "")
+             + (f", {result['params']:,} parameters" if result["params"] else ""), "",
+             "Confusion matrix (rows: true class, columns: predicted):", "",
+             "| | " + " | ".join(map(str, result["classes"])) + " |",
+             "|---" * (len(result["classes"]) + 1) + "|"]
+    lines += [f"| {c} | " + " | ".join(map(str, row)) + " |"
+              for c, row in zip(result["classes"], result["confusion"], strict=True)]
+    lines += [""] + [f"![{p}]({p})" for p in images]
+    write_text_atomic(folder / "report.md", "\n".join(lines) + "\n")
+    return folder

@@ -1,0 +1,82 @@
+"""Convolutional network builder for 28x28 grey images, with optional augmentation layers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kagglekit.models.dense import output_spec
+
+AUGMENTATIONS = {
+    # Small rotations, shifts and zoom: digits stay digits (no flips: a mirrored 2 is no 2).
+    "digits": {"rotation": 0.03, "shift": 0.08, "zoom": 0.08, "flip": False},
+    # Clothes may also be mirrored left to right.
+    "fashion": {"rotation": 0.02, "shift": 0.06, "zoom": 0.05, "flip": True},
+}
+"""``augment`` choices; the layers only act while training."""
+
+
+def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64),
+              dense: int = 128, dropout: float = 0.3, conv_dropout: float = 0.0,
+              batch_norm: bool = False, augment: str | None = None):
+    """Build and compile a CNN; SciKeras calls this with ``model__*`` parameters.
+
+    Per entry of ``filters``: two 3x3 convolutions (ReLU, same padding) and 2x2 max pooling
+    (then dropout ``conv_dropout``); then a dense layer of ``dense`` units with dropout
+    ``dropout`` and the output layer of :func:`~kagglekit.models.dense.output_spec`.
+
+    Parameters
+    ----------
+    meta, compile_kwargs : dict
+        Passed by SciKeras (``X_shape_`` gives the image shape, e.g. ``(n, 28, 28, 1)``).
+    filters : sequence of int
+        Filters of each convolution block.
+    dense, dropout : int, float
+        Units of the dense layer before the output, and the dropout after it.
+    conv_dropout : float
+        Dropout after each pooling.
+    batch_norm : bool
+        Batch normalization after each convolution.
+    augment : {"digits", "fashion"} or None
+        Random rotation, translation, zoom (and horizontal flips for ``fashion``) as the
+        first layers; active only in training, so predictions are unchanged.
+    """
+    import keras
+
+    if augment is not None and augment not in AUGMENTATIONS:
+        raise ValueError(f"augment must be one of {tuple(AUGMENTATIONS)} or None, "
+                         f"got {augment!r}")
+    if not filters or not all(int(f) > 0 for f in filters):
+        raise ValueError(f"filters must be positive counts such as (32, 64), got {filters!r}")
+    shape = tuple(meta["X_shape_"][1:])
+    if len(shape) != 3:
+        raise ValueError(f"a CNN needs images shaped (height, width, channels), got {shape}; "
+                         "put ImageScaler(shape=(28, 28, 1)) before it")
+    units, activation, loss = output_spec(meta, compile_kwargs.get("loss"))
+    inputs = keras.Input(shape=shape)
+    x = inputs
+    if augment:
+        setting = AUGMENTATIONS[augment]
+        if setting["flip"]:
+            x = keras.layers.RandomFlip("horizontal")(x)
+        x = keras.layers.RandomRotation(setting["rotation"], fill_mode="constant")(x)
+        x = keras.layers.RandomTranslation(setting["shift"], setting["shift"],
+                                           fill_mode="constant")(x)
+        x = keras.layers.RandomZoom(setting["zoom"], fill_mode="constant")(x)
+    for count in filters:
+        for _ in range(2):
+            x = keras.layers.Conv2D(int(count), 3, padding="same", use_bias=not batch_norm)(x)
+            if batch_norm:
+                x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.Activation("relu")(x)
+        x = keras.layers.MaxPooling2D()(x)
+        if conv_dropout:
+            x = keras.layers.Dropout(conv_dropout)(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(int(dense), activation="relu")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout)(x)
+    outputs = keras.layers.Dense(units, activation=activation)(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=compile_kwargs["optimizer"], loss=loss,
+                  metrics=compile_kwargs.get("metrics"))
+    return model

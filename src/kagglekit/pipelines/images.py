@@ -1,0 +1,88 @@
+"""Image pipelines for MNIST (``mnist-*``) and Fashion-MNIST (``fashion-*``): raw uint8 images
+in (pixel scaling and reshaping are the first step), class labels out.
+
+Settings are routed the SciKeras way (``model__filters``, ``model__augment``,
+``optimizer__learning_rate``, ``epochs``, ``batch_size``, ``callbacks``), so GridSearchCV and
+``--set`` reach them.
+"""
+
+from __future__ import annotations
+
+from sklearn.decomposition import PCA
+from sklearn.pipeline import Pipeline
+
+from kagglekit.features.images import ImageScaler
+from kagglekit.models import baselines
+from kagglekit.pipelines.registry import Task, register
+
+MNIST = Task(dataset="mnist", target="Label", id_column="ImageId", kind="multiclass")
+FASHION = Task(dataset="fashion-mnist", target="Label", id_column="ImageId", kind="multiclass")
+
+
+def mlp(**params):
+    """Dense net on flattened pixels (softmax over the classes)."""
+    from kagglekit.models.dense import build_dense_net
+    from kagglekit.models.keras import KerasClassifier
+
+    defaults = {"model__hidden": (512,), "model__dropout": 0.2, "optimizer": "adam",
+                "optimizer__learning_rate": 1e-3, "epochs": 20, "batch_size": 128,
+                "random_state": 0}
+    return Pipeline([("pixels", ImageScaler()),
+                     ("model", KerasClassifier(model=build_dense_net, **{**defaults, **params}))])
+
+
+def cnn(**params):
+    """Two blocks of 3x3 convolutions + pooling, a dense layer, softmax."""
+    from kagglekit.models.cnn import build_cnn
+    from kagglekit.models.keras import KerasClassifier
+
+    defaults = {"model__filters": (32, 64), "model__dense": 128, "model__dropout": 0.4,
+                "model__conv_dropout": 0.1, "optimizer": "adam",
+                "optimizer__learning_rate": 1e-3, "epochs": 12, "batch_size": 128,
+                "random_state": 0}
+    return Pipeline([("pixels", ImageScaler(shape=(28, 28, 1))),
+                     ("model", KerasClassifier(model=build_cnn, **{**defaults, **params}))])
+
+
+@register("mnist-mlp", "MNIST: the classic MLP 512 (dropout 0.2), 20 epochs", MNIST)
+def mnist_mlp() -> Pipeline:
+    return mlp()
+
+
+@register("mnist-mlp-wide", "MNIST: stronger MLP 1024-1024 (dropout 0.3), 30 epochs", MNIST)
+def mnist_mlp_wide() -> Pipeline:
+    return mlp(model__hidden=(1024, 1024), model__dropout=0.3, epochs=30)
+
+
+@register("mnist-cnn", "MNIST: CNN 32-64 (two conv blocks), 12 epochs", MNIST)
+def mnist_cnn() -> Pipeline:
+    return cnn()
+
+
+@register("mnist-cnn-augmented", "MNIST: the CNN with small rotations, shifts and zoom, "
+          "25 epochs", MNIST)
+def mnist_cnn_augmented() -> Pipeline:
+    return cnn(model__augment="digits", epochs=25)
+
+
+@register("fashion-mlp", "Fashion-MNIST: MLP 512-256 (dropout 0.3), 30 epochs", FASHION)
+def fashion_mlp() -> Pipeline:
+    return mlp(model__hidden=(512, 256), model__dropout=0.3, epochs=30)
+
+
+@register("fashion-cnn", "Fashion-MNIST: CNN 32-64 (two conv blocks), 15 epochs", FASHION)
+def fashion_cnn() -> Pipeline:
+    return cnn(epochs=15, model__conv_dropout=0.2)
+
+
+@register("fashion-cnn-augmented", "Fashion-MNIST: the CNN with flips, small shifts and zoom, "
+          "30 epochs", FASHION)
+def fashion_cnn_augmented() -> Pipeline:
+    return cnn(model__augment="fashion", epochs=30, model__conv_dropout=0.2)
+
+
+@register("fashion-pca-logreg", "Fashion-MNIST: PCA (100 components) + logistic regression "
+          "(scikit-learn only)", FASHION)
+def fashion_pca_logreg() -> Pipeline:
+    return Pipeline([("pixels", ImageScaler()), ("pca", PCA(100, random_state=0)),
+                     ("model", baselines.logistic_regression())])

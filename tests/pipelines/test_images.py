@@ -1,0 +1,90 @@
+"""Image pipelines on tiny slices: shapes, seeds, save/load with raw uint8 images, holdout."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from kagglekit import load, make_pipeline, save
+from kagglekit.evaluation.holdout import evaluate_holdout, write_holdout_report
+from kagglekit.features.images import ImageScaler
+
+
+@pytest.fixture(scope="module")
+def digits(shared_datasets):
+    from kagglekit.data.images import load_images
+
+    (x, y), (x_test, y_test) = load_images("mnist", shared_datasets)
+    return x[:300], y[:300], x_test[:100], y_test[:100]
+
+
+@parametrize_with_checks([ImageScaler(), ImageScaler(shape=(1, -1))])
+def test_image_scaler_follows_scikit_learn(estimator, check):
+    check(estimator)
+
+
+def test_image_scaler_scales_and_reshapes():
+    images = np.full((2, 28, 28), 255, np.uint8)
+    scaler = ImageScaler(shape=(28, 28, 1)).fit(images)
+    out = scaler.transform(images)
+    assert out.shape == (2, 28, 28, 1) and out.dtype == np.float32 and out.max() == 1.0
+    with pytest.raises(ValueError, match="fitted on"):
+        scaler.transform(np.zeros((1, 14, 56), np.uint8))
+
+
+@pytest.mark.parametrize("name", ["mnist-mlp", "mnist-cnn-augmented"])
+def test_networks_train_on_raw_images_and_round_trip(digits, name, tmp_path):
+    x, y, x_test, _ = digits
+    pipe = make_pipeline(name, epochs=1, batch_size=64).fit(x, y)
+    proba = pipe.predict_proba(x_test)
+    assert proba.shape == (100, 10) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
+    again = make_pipeline(name, epochs=1, batch_size=64).fit(x, y)
+    np.testing.assert_allclose(again.predict_proba(x_test), proba, atol=1e-6)  # seeded
+    np.testing.assert_array_equal(pipe.predict_proba(x_test[:3]), pipe.predict_proba(x_test[:3]))
+    path = save(pipe, tmp_path / "m.joblib", name=name)
+    np.testing.assert_array_equal(load(path).predict_proba(x_test), proba)
+
+
+def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path):
+    x, y, x_test, y_test = digits
+    result = evaluate_holdout(make_pipeline("mnist-mlp", epochs=2), x, y, x_test, y_test,
+                              name="mnist-mlp")
+    matrix = np.asarray(result["confusion"])
+    assert matrix.shape == (10, 10) and matrix.sum() == 100
+    assert result["accuracy"] == pytest.approx(np.trace(matrix) / 100)
+    assert result["epochs_run"] == 2 and result["params"] == 784 * 512 + 512 + 512 * 10 + 10
+    folder = write_holdout_report(result, tmp_path / "r")
+    saved = json.loads((folder / "report.json").read_text())
+    assert saved["confusion"] == result["confusion"] and (folder / "loss.png").is_file()
+    assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_saved_mnist_model_writes_a_digit_recognizer_submission(digits, tmp_path):
+    import pandas as pd
+
+    from kagglekit.errors import KagglekitError
+    from kagglekit.workflow import submission_from
+
+    x, y, x_test, _ = digits
+    path = save(make_pipeline("mnist-mlp", epochs=1).fit(x, y), tmp_path / "m.joblib",
+                name="mnist-mlp")
+    test = pd.DataFrame(x_test[:5].reshape(5, -1), columns=[f"pixel{i}" for i in range(784)])
+    test.to_csv(tmp_path / "test.csv", index=False)
+    out = submission_from(str(path), tmp_path / "subs", test_csv=tmp_path / "test.csv")
+    frame = pd.read_csv(out)
+    assert frame.columns.tolist() == ["ImageId", "Label"]
+    assert frame["ImageId"].tolist() == [1, 2, 3, 4, 5]
+    assert frame["Label"].between(0, 9).all()
+    with pytest.raises(KagglekitError, match="--test FILE"):
+        submission_from(str(path), tmp_path / "subs")
+    with pytest.raises(KagglekitError, match="no Kaggle competition"):
+        submission_from("fashion-cnn", tmp_path / "subs", test_csv=tmp_path / "test.csv")
+
+
+def test_run_refuses_image_pipelines_before_training(shared_datasets, tmp_path):
+    from kagglekit.errors import KagglekitError
+    from kagglekit.workflow import run
+
+    with pytest.raises(KagglekitError, match="--holdout"):
+        run("mnist-cnn", data_dir=shared_datasets, reports=tmp_path / "r")
