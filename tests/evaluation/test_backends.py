@@ -47,6 +47,25 @@ def test_folds_run_in_the_cluster_workers(cluster):
     assert os.getpid() not in pids and pids <= workers
 
 
+def test_one_single_threaded_worker_still_gets_the_work():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    # joblib would run everything in this process for a cluster of one thread (one GPU box)
+    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
+                                  host="127.0.0.1", dashboard_address=None) as one:
+        with parallel_backend("dask", one.scheduler_address) as client:
+            pids = set(Parallel(n_jobs=1)(delayed(os.getpid)() for _ in range(3)))
+            assert pids == set(client.run(os.getpid).values()) != {os.getpid()}
+
+
+def test_scheduler_without_workers_is_a_one_line_error():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as empty:
+        with pytest.raises(KagglekitError, match="has no workers: start one with `dask worker"):
+            with parallel_backend("dask", empty.scheduler_address, timeout=1):
+                pass
+
+
 @pytest.mark.slow
 def test_keras_scores_on_dask_equal_the_local_run(cluster, small_titanic):
     X, y = small_titanic
