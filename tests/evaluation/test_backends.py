@@ -1,6 +1,7 @@
 """Folds on loky worker processes and on a Dask cluster (LocalCluster on 127.0.0.1) give the
 same scores as the sequential run."""
 
+import importlib.metadata
 import json
 import os
 import socket
@@ -45,6 +46,19 @@ def test_folds_run_in_the_cluster_workers(cluster):
         pids = set(Parallel(n_jobs=1)(delayed(os.getpid)() for _ in range(6)))
         workers = set(client.run(os.getpid).values())
     assert os.getpid() not in pids and pids <= workers
+
+
+def test_workers_without_kagglekit_are_named(cluster, monkeypatch):
+    import distributed
+
+    def run(self, function, *args, **kwargs):  # what workers without the package answer
+        return {"tcp://127.0.0.1:1": importlib.metadata.PackageNotFoundError("kagglekit")}
+
+    monkeypatch.setattr(distributed.Client, "run", run)
+    with pytest.raises(KagglekitError, match=r"not installed on the Dask worker\(s\) "
+                                             r"tcp://127.0.0.1:1: install it"):
+        with parallel_backend("dask", cluster.scheduler_address):
+            pass
 
 
 def test_one_single_threaded_worker_still_gets_the_work():

@@ -9,6 +9,7 @@ unless the Dask backend is asked for.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import importlib.util
 
 from kagglekit.errors import KagglekitError
@@ -128,6 +129,14 @@ def connect(scheduler: str | None, *, timeout: float | None = None):
         raise KagglekitError(f"the Dask scheduler at {scheduler} has no workers: start one "
                              f"with `dask worker {scheduler}` where kagglekit is installed") \
             from None
+    missing = [worker for worker, version in
+               client.run(importlib.metadata.version, "kagglekit", on_error="return").items()
+               if not isinstance(version, str)]
+    if missing:
+        client.close()
+        raise KagglekitError(f"kagglekit is not installed on the Dask worker(s) "
+                             f"{', '.join(sorted(missing))}: install it (same version as "
+                             "here) where each worker runs")
     return client
 
 
