@@ -36,6 +36,7 @@ bench: setup  ## benchmarks (one JSON line each)
 	$(BIN)/python benchmarks/regression.py
 	$(BIN)/python benchmarks/predict_latency.py
 	$(BIN)/python benchmarks/titanic_search.py
+	$(BIN)/python benchmarks/cv_memory.py
 
 clean:  ## remove the virtual environment and caches (keeps models/, submissions/, reports/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--repeats", type=_count, default=1)
     ev.add_argument("--seed", type=_seed, default=0)
     ev.add_argument("--jobs", type=_count, default=1, help="folds in parallel (processes)")
+    _add_backend(ev)
     ev.add_argument("--report", metavar="DIR",
                     help="new or empty folder for report.json / report.md / OOF predictions")
     ev.add_argument("--json", action="store_true", help="print one JSON line per pipeline")
@@ -152,9 +153,20 @@ def _parser() -> argparse.ArgumentParser:
                          "others registered for the same data)")
     rn.add_argument("--folds", type=_count, default=5)
     rn.add_argument("--seed", type=_seed, default=0)
+    _add_backend(rn)
     rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="parameter of the main pipeline, e.g. --set epochs=20 (repeatable)")
     return parser
+
+
+def _add_backend(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("where the folds run")
+    group.add_argument("--backend", choices=("loky", "dask"), default="loky",
+                       help="loky: local worker processes (--jobs of them; default); dask: "
+                            "the workers of the Dask cluster at --scheduler (needs "
+                            "pip install 'kagglekit[dask]')")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="the Dask scheduler, e.g. tcp://HOST:8786 (with --backend dask)")
 
 
 def _count(text: str) -> int:
@@ -237,9 +249,11 @@ def _note(line: str) -> None:
 
 def cmd_evaluate(args) -> None:
     from kagglekit.evaluation import evaluate
+    from kagglekit.evaluation.backends import check_backend
     from kagglekit.evaluation.report import check_report_folder, write_report
     from kagglekit.pipelines import get_spec, make_pipeline
 
+    check_backend(args.backend, args.scheduler)
     options = _tabular(args, args.pipeline)
     if options:
         from kagglekit import tabular
@@ -267,7 +281,8 @@ def cmd_evaluate(args) -> None:
         check_report_folder(args.report)
     holdout = (dataset.X_test, dataset.y_test) if dataset.y_test is not None else None
     results = [evaluate(pipeline, dataset.X, dataset.y, folds=args.folds, repeats=args.repeats,
-                        seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout)
+                        seed=args.seed, n_jobs=args.jobs, name=name, holdout=holdout,
+                        backend=args.backend, scheduler=args.scheduler)
                for name, pipeline in candidates]
     report = write_report(results, dataset, args.report, id_column=id_column,
                           columns=columns) if args.report else None
@@ -501,11 +516,14 @@ def cmd_competitions(args) -> None:
 
 
 def cmd_run(args) -> None:
+    from kagglekit.evaluation.backends import check_backend
     from kagglekit.workflow import run
 
+    check_backend(args.backend, args.scheduler)
     compare = None if args.compare is None else tuple(args.compare)
     result = run(args.pipeline, compare, folds=args.folds, seed=args.seed,
-                 data_dir=args.data_dir, params=_params(args.set))
+                 data_dir=args.data_dir, params=_params(args.set), backend=args.backend,
+                 scheduler=args.scheduler)
     main = result.results[0]
     print(f"CV {main.metric} ({args.pipeline}): {main.mean:.4f} ± {main.std:.4f}")
     print(f"report:     {result.report_dir / 'report.html'} (also report.md, report.json)")

@@ -91,12 +91,15 @@ def _check_test_rows(dataset: Dataset) -> None:
 def run(name: str = "titanic-dnn", compare: tuple[str, ...] | None = (), *, folds: int = 5,
         seed: int = 0, data_dir=None, params: dict | None = None,
         reports: str | Path = "reports", models: str | Path = "models",
-        submissions: str | Path = "submissions", log=print) -> RunResult:
+        submissions: str | Path = "submissions", log=print, backend: str = "loky",
+        scheduler: str | None = None) -> RunResult:
     """Cross-validate ``name`` (and the ``compare`` pipelines), write a report, fit ``name`` on
     all training data, save it under ``models`` and write a submission under ``submissions``.
 
     ``compare=None`` means every other pipeline registered for the same data set.
-    ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`)."""
+    ``params`` are settings for ``name`` only (as in :func:`kagglekit.make_pipeline`).
+    ``backend`` and ``scheduler`` say where the folds run (see
+    :func:`kagglekit.evaluation.evaluate`); the final fit runs here."""
     spec = get_spec(name)
     if compare is None:
         compare = tuple(s.name for s in list_pipelines() if s.task.dataset == spec.task.dataset)
@@ -114,7 +117,8 @@ def run(name: str = "titanic-dnn", compare: tuple[str, ...] | None = (), *, fold
         log(f"cross-validating {candidate} ({folds} folds, seed {seed}) ...")
         pipeline = main_pipeline if candidate == name else make_pipeline(candidate)
         result = evaluate(pipeline, dataset.X, dataset.y, folds=folds, seed=seed,
-                          name=candidate, holdout=holdout)
+                          name=candidate, holdout=holdout, backend=backend,
+                          scheduler=scheduler)
         auc = result.scores.get("roc_auc")
         auc_text = f"roc_auc {auc['mean']:.4f}  " if auc else ""
         log(f"  {result.metric} {result.mean:.4f} ± {result.std:.4f}  {auc_text}"

@@ -20,6 +20,8 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.backends import parallel_backend
+from kagglekit.models.memory import release_keras
 
 METRICS = {
     "binary": ("accuracy", "roc_auc", "log_loss"),
@@ -97,7 +99,8 @@ def seed_pipeline(pipeline: Pipeline, seed: int) -> Pipeline:
 
 def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
              folds: int = 5, repeats: int = 1, seed: int = 0, n_jobs: int = 1,
-             name: str | None = None, holdout: tuple | None = None) -> CVResult:
+             name: str | None = None, holdout: tuple | None = None,
+             backend: str = "loky", scheduler: str | None = None) -> CVResult:
     """K-fold cross-validation (shuffled, seeded) of a classifier or regressor pipeline.
 
     Classifiers get stratified folds and accuracy, log loss (and ROC AUC for two classes);
@@ -115,6 +118,11 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         gives the same scores run after run.
     n_jobs : int
         Folds in parallel (joblib, separate processes). 1 is fastest for Keras on 2 cores.
+    backend : {"loky", "dask"}, default="loky"
+        Where parallel folds run: local processes, or the Dask cluster at ``scheduler`` (see
+        :func:`kagglekit.evaluation.backends.parallel_backend`). Same seed, same scores.
+    scheduler : str, optional
+        The Dask scheduler's address (``tcp://HOST:8786``), with ``backend="dask"``.
     name : str, optional
         Name to report (defaults to the registry name).
     holdout : (X_test, y_test), optional
@@ -149,9 +157,10 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
                     else RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats,
                                                  random_state=seed))
     splits = list(splitter.split(X, y))
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_score)(clone(pipeline), X, y, train, test, task, summary=i == 0)
-        for i, (train, test) in enumerate(splits))
+    with parallel_backend(backend, scheduler):
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_and_score)(clone(pipeline), X, y, train, test, task, summary=i == 0)
+            for i, (train, test) in enumerate(splits))
     single = task == "binary" or (task == "regression" and y.ndim == 1)
     oof = np.full(len(y), np.nan) if repeats == 1 and single else None
     labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
@@ -229,7 +238,7 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
     model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
     network = getattr(model, "model_", None)
     history = getattr(model, "history_", None)
-    return {
+    outcome = {
         **result,
         "fit_seconds": fitted - start,
         "predict_seconds": time.perf_counter() - fitted,
@@ -241,6 +250,8 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
             "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],
             "best_epoch": int(getattr(model, "best_epoch_", len(history.get("loss", []))))},
     }
+    release_keras(pipeline)  # everything needed is in `outcome`; memory stays flat over folds
+    return outcome
 
 
 def _scores(pipeline: Pipeline, X, y, task: str) -> dict:

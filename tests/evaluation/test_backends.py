@@ -1,0 +1,159 @@
+"""Folds on loky worker processes and on a Dask cluster (LocalCluster on 127.0.0.1) give the
+same scores as the sequential run."""
+
+import importlib.metadata
+import json
+import os
+import socket
+import sys
+from unittest.mock import ANY
+
+import pytest
+from joblib import Parallel, delayed
+
+from kagglekit import evaluate, make_pipeline
+from kagglekit.cli import main
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation import backends
+from kagglekit.evaluation.backends import parallel_backend
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-threaded worker processes on this machine, closed after the module."""
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  host="127.0.0.1", dashboard_address=None) as local:
+        yield local
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens there once the socket is closed
+
+
+def test_logreg_scores_on_dask_equal_the_local_run(cluster, titanic):
+    local = evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=4, seed=3)
+    remote = evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=4, seed=3,
+                      backend="dask", scheduler=cluster.scheduler_address)
+    assert remote.folds == local.folds and remote.scores == local.scores
+    assert remote.oof_proba == local.oof_proba
+
+
+def test_folds_run_in_the_cluster_workers(cluster):
+    with parallel_backend("dask", cluster.scheduler_address) as client:
+        pids = set(Parallel(n_jobs=1)(delayed(os.getpid)() for _ in range(6)))
+        workers = set(client.run(os.getpid).values())
+    assert os.getpid() not in pids and pids <= workers
+
+
+def test_workers_without_kagglekit_are_named(cluster, monkeypatch):
+    import distributed
+
+    def run(self, function, *args, **kwargs):  # what workers without the package answer
+        return {"tcp://127.0.0.1:1": importlib.metadata.PackageNotFoundError("kagglekit")}
+
+    monkeypatch.setattr(distributed.Client, "run", run)
+    with pytest.raises(KagglekitError, match=r"not installed on the Dask worker\(s\) "
+                                             r"tcp://127.0.0.1:1: install it"):
+        with parallel_backend("dask", cluster.scheduler_address):
+            pass
+
+
+def test_one_single_threaded_worker_still_gets_the_work():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    # joblib would run everything in this process for a cluster of one thread (one GPU box)
+    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
+                                  host="127.0.0.1", dashboard_address=None) as one:
+        with parallel_backend("dask", one.scheduler_address) as client:
+            pids = set(Parallel(n_jobs=1)(delayed(os.getpid)() for _ in range(3)))
+            assert pids == set(client.run(os.getpid).values()) != {os.getpid()}
+
+
+def test_scheduler_without_workers_is_a_one_line_error():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as empty:
+        with pytest.raises(KagglekitError, match="has no workers: start one with `dask worker"):
+            with parallel_backend("dask", empty.scheduler_address, timeout=1):
+                pass
+
+
+@pytest.mark.slow
+def test_keras_scores_on_dask_equal_the_local_run(cluster, small_titanic):
+    X, y = small_titanic
+    local = evaluate(make_pipeline("titanic-dnn", epochs=2), X, y, folds=2, seed=0)
+    remote = evaluate(make_pipeline("titanic-dnn", epochs=2), X, y, folds=2, seed=0,
+                      backend="dask", scheduler=cluster.scheduler_address)
+    assert remote.scores == local.scores and remote.histories == local.histories
+    assert remote.epochs == [2, 2]
+
+
+def test_loky_processes_give_the_sequential_scores(titanic):
+    one = evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=3, seed=1)
+    two = evaluate(make_pipeline("titanic-logreg"), titanic.X, titanic.y, folds=3, seed=1,
+                   n_jobs=2, backend="loky")
+    assert one.scores == two.scores
+
+
+def test_unreachable_scheduler_is_a_one_line_error():
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    with pytest.raises(KagglekitError, match="cannot reach the Dask scheduler") as info:
+        with parallel_backend("dask", address, timeout=1):
+            pass
+    assert address in str(info.value) and "\n" not in str(info.value)
+
+
+def test_backend_arguments_are_checked():
+    with pytest.raises(KagglekitError, match="unknown backend 'ray'"):
+        with parallel_backend("ray"):
+            pass
+    with pytest.raises(KagglekitError, match="--backend dask"):
+        with parallel_backend("loky", "tcp://127.0.0.1:8786"):
+            pass
+    with pytest.raises(KagglekitError, match="--scheduler"):
+        with parallel_backend("dask"):
+            pass
+
+
+def test_dask_missing_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with pytest.raises(KagglekitError, match=r"pip install 'kagglekit\[dask\]'"):
+        with parallel_backend("dask", "tcp://127.0.0.1:8786"):
+            pass
+    assert backends.DASK_INSTALL == "pip install 'kagglekit[dask]'"
+
+
+def test_cli_evaluate_on_dask_prints_the_local_scores(cluster, capsys):
+    argv = ["evaluate", "titanic-logreg", "--folds", "3", "--seed", "2", "--json"]
+    assert main(argv) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    assert json.loads(capsys.readouterr().out) == {**local, "fit_seconds": ANY,
+                                                   "predict_seconds": ANY}
+
+
+@pytest.mark.parametrize("command", ["evaluate", "run"])
+def test_cli_help_names_the_backends(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--backend {loky,dask}" in text and "--scheduler ADDRESS" in text
+    assert "pip install 'kagglekit[dask]'" in text
+
+
+def test_cli_backend_mistakes_are_one_line_errors(monkeypatch, capsys):
+    monkeypatch.setattr(backends, "CONNECT_TIMEOUT_S", 1.0)
+    closed = f"tcp://127.0.0.1:{_closed_port()}"
+    cases = [(["--backend", "dask", "--scheduler", closed], "cannot reach the Dask scheduler"),
+             (["--scheduler", closed], "--backend dask"),
+             (["--backend", "dask"], "--scheduler tcp://HOST:8786")]
+    for extra, message in cases:
+        assert main(["evaluate", "titanic-logreg", "--folds", "2", *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("kagglekit: error: ") and message in err
+        assert len(err.strip().splitlines()) == 1, err
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["run", "--backend", "dask", "--scheduler", closed]) == 2
+    assert "pip install 'kagglekit[dask]'" in capsys.readouterr().err
