@@ -97,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--save-best", metavar="FILE",
                     help="write the best parameters as JSON (for train/evaluate --params)")
     se.add_argument("--force", action="store_true", help="replace an existing --save-best file")
+    se.add_argument("--jobs", type=_count, default=1, help="folds in parallel (processes)")
+    _add_backend(se)
 
     pr = add("predict", help="predict a CSV with a saved model")
     pr.add_argument("model_path", metavar="MODEL",
@@ -396,12 +398,14 @@ def _progress(csv_path):
 
 
 def cmd_search(args) -> None:
+    from kagglekit.evaluation.backends import check_backend
     from kagglekit.evaluation.report import check_report_folder
     from kagglekit.evaluation.search import search_pipeline
     from kagglekit.evaluation.search_report import format_table, save_best, write_search_report
     from kagglekit.fileio import check_writable
 
     options = _tabular(args, args.pipeline)
+    check_backend(args.backend, args.scheduler)
     if args.report:
         check_report_folder(args.report)
     if args.save_best:
@@ -423,7 +427,8 @@ def cmd_search(args) -> None:
         _note("cross-validating the registered settings, then the trials ...")
     result = search_pipeline(pipeline, dataset.X, dataset.y, args.space, method=args.method,
                              trials=args.trials, folds=args.folds, seed=args.seed,
-                             name=args.pipeline, progress=progress)
+                             name=args.pipeline, progress=progress, n_jobs=args.jobs,
+                             backend=args.backend, scheduler=args.scheduler)
     print("\n".join(format_table(result)))
     if args.report:
         folder = write_search_report(result, args.report, dataset)

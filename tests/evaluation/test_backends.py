@@ -157,3 +157,17 @@ def test_cli_backend_mistakes_are_one_line_errors(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)
     assert main(["run", "--backend", "dask", "--scheduler", closed]) == 2
     assert "pip install 'kagglekit[dask]'" in capsys.readouterr().err
+
+
+def test_search_on_dask_gives_the_local_table(cluster, titanic):
+    from kagglekit.evaluation.search import search_pipeline
+
+    space = {"model__C": [0.1, 1.0], "model__class_weight": [None, "balanced"]}
+    local = search_pipeline("titanic-logreg", titanic.X, titanic.y, space, method="grid",
+                            trials=4, folds=3, seed=1)
+    remote = search_pipeline("titanic-logreg", titanic.X, titanic.y, space, method="grid",
+                             trials=4, folds=3, seed=1, backend="dask",
+                             scheduler=cluster.scheduler_address)
+    assert [(t.params, t.folds) for t in remote.trials] == \
+        [(t.params, t.folds) for t in local.trials]
+    assert remote.default.folds == local.default.folds

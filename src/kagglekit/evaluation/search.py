@@ -28,6 +28,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.backends import parallel_backend
 from kagglekit.evaluation.cv import (
     LOWER_IS_BETTER,
     METRICS,
@@ -96,7 +97,8 @@ class SearchResult:
 def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str | Path = None,
                     *, method: str = "random", trials: int = 20, folds: int = 5, seed: int = 0,
                     name: str | None = None, progress: Callable[[int, int, int], None] | None
-                    = None) -> SearchResult:
+                    = None, n_jobs: int = 1, backend: str = "loky",
+                    scheduler: str | None = None) -> SearchResult:
     """Cross-validate parameter sets of a pipeline and rank them, best first.
 
     Parameters
@@ -116,7 +118,12 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
         Shuffled (stratified for labels) ``folds``-fold CV seeded with ``seed``, the folds of
         :func:`kagglekit.evaluate`; ``seed`` also seeds the pipeline and the sampler.
     progress : callable, optional
-        Called as ``progress(trial, fold, total_trials)`` after each fold is scored.
+        Called as ``progress(trial, fold, total_trials)`` after each fold is scored (only
+        when the folds run one at a time in this process).
+    n_jobs, backend, scheduler
+        Where the trials' folds run, as in :func:`kagglekit.evaluate`: ``n_jobs`` local
+        processes, or ``backend="dask"`` on the cluster at ``scheduler``. Same seed, same
+        table.
 
     Returns
     -------
@@ -157,15 +164,19 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
     task = _task(pipeline, y, folds)
     splitter = (KFold(folds, shuffle=True, random_state=seed) if task == "regression"
                 else StratifiedKFold(folds, shuffle=True, random_state=seed))
-    default = evaluate(pipeline, X, y, folds=folds, seed=seed, name=name)
-    scorer = _Scorer(task, folds, trials, progress)
+    local = n_jobs == 1 and backend == "loky"
+    default = evaluate(pipeline, X, y, folds=folds, seed=seed, name=name, n_jobs=n_jobs,
+                       backend=backend, scheduler=scheduler)
+    scorer = _Scorer(task, folds, trials, progress if local else None)
+    jobs = -1 if backend == "dask" else n_jobs  # on Dask the cluster's threads set the pace
     try:
-        if method == "bayes":
-            found = _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials,
-                           seed)
-        else:
-            found = _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials,
-                             seed)
+        with parallel_backend(backend, scheduler):
+            if method == "bayes":
+                found = _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials,
+                               seed, jobs)
+            else:
+                found = _sklearn(pipeline, X, y, space, routes, splitter, scorer, method,
+                                 trials, seed, jobs)
     except (ValueError, TypeError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         raise KagglekitError(f"a trial failed: {message} (check the values in the space "
@@ -233,11 +244,11 @@ class _Scorer:
         return {m: float(scores[m]) for m in METRICS[self.task]}
 
 
-def _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials, seed):
+def _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials, seed, n_jobs):
     full = {routes[k]: (spec.scipy() if isinstance(spec, Distribution) else spec)
             for k, spec in space.items()}
     common = {"scoring": scorer, "cv": splitter, "refit": False, "error_score": "raise",
-              "n_jobs": 1}
+              "n_jobs": n_jobs}
     searcher = (GridSearchCV(pipeline, full, **common) if method == "grid" else
                 RandomizedSearchCV(pipeline, full, n_iter=trials, random_state=seed, **common))
     with warnings.catch_warnings():
@@ -258,7 +269,7 @@ def _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials, se
     return found
 
 
-def _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials, seed):
+def _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials, seed, n_jobs):
     headline = METRICS[scorer.task][0]
     found = []
 
@@ -266,7 +277,7 @@ def _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials, seed
         params = {k: _suggest(trial, k, spec) for k, spec in space.items()}
         candidate = clone(pipeline).set_params(**{routes[k]: v for k, v in params.items()})
         out = cross_validate(candidate, X, y, cv=splitter, scoring=scorer,
-                             error_score="raise")
+                             error_score="raise", n_jobs=n_jobs)
         folds = [float(v) for v in out[f"test_{headline}"]]
         found.append(Trial(
             trial=len(found) + 1, params={k: _plain(v) for k, v in params.items()},
