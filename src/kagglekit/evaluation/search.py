@@ -39,6 +39,7 @@ from kagglekit.evaluation.cv import (
     seed_pipeline,
 )
 from kagglekit.evaluation.space import Distribution, load_space, parse_space
+from kagglekit.models.memory import release_keras
 from kagglekit.pipelines.registry import set_param
 
 METHODS = ("grid", "random", "bayes")
@@ -237,6 +238,7 @@ class _Scorer:
 
     def __call__(self, estimator, X, y) -> dict:
         scores = _scores(estimator, X, np.asarray(y), self.task)
+        release_keras(estimator)  # refit=False: a scored fold's model is never used again
         self.calls += 1
         if self.progress is not None:
             trial, fold = divmod(self.calls - 1, self.folds)
