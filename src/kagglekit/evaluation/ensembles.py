@@ -119,8 +119,17 @@ def gain(ensemble: list[float], members: dict[str, list[float]], *,
         "average_member_mean": round(float(np.mean(list(means.values()))), 6),
         "gain_mean": round(float(folds.mean()), 6),
         "gain_std": round(float(folds.std()), 6),
-        "gain_pct": round(float(100 * folds.mean() / abs(best_mean)), 3) if best_mean else None,
+        "gain_pct": round(float(100 * folds.mean() / abs(best_mean)), 2) if best_mean else None,
         "folds_better": int((folds > 0).sum()),
         "folds": [round(float(g), 6) for g in folds],
         "members": {name: round(m, 6) for name, m in means.items()},
     }
+
+
+def gain_line(found: dict) -> str:
+    """One line of text for a :func:`gain` result."""
+    pct = "" if found["gain_pct"] is None else f" ({found['gain_pct']:+.2f} %)"
+    return (f"gain over the best member ({found['best_member']}, "
+            f"{found['best_member_mean']:.4f}): {found['gain_mean']:+.4f} ± "
+            f"{found['gain_std']:.4f}{pct}, better in {found['folds_better']} of "
+            f"{len(found['folds'])} folds")
