@@ -162,26 +162,38 @@ def test_keras_seed_ensemble_clears_between_members_and_round_trips(monkeypatch)
     assert np.array_equal(joblib.load(buffer).predict_proba(X), proba)
 
 
-_KERAS_EXPECTED = {
-    "check_sample_weight_equivalence_on_dense_data":
-        "mini-batch SGD: weighting a row is not numerically the same as repeating it",
-    "check_methods_sample_order_invariance":
-        "float32 inference: a row's output can differ by ~1e-7 with its batch's size/order",
-    "check_methods_subset_invariance":
-        "float32 inference: a row's output can differ by ~1e-7 with its batch's size/order",
+# The checks about what the ensemble adds (cloning, pickling, fitted state, input shapes,
+# labels, idempotence), with 2-epoch members; input dtypes and NaN handling are the members'
+# own (tests/models/test_keras_checks.py). All of scikit-learn's checks with Keras members
+# took 18.6 min on the shared 2-core machine (each fits two networks, often several times);
+# they passed but for the float32 / mini-batch ones test_keras_checks.py expects to fail, and
+# check_classifiers_one_label, which found a bug in KerasClassifier.predict_proba on one-class
+# data (fixed; tests/models/test_keras.py).
+KERAS_CHECKS = {
+    "check_estimator_cloneable", "check_estimators_pickle", "check_estimators_unfitted",
+    "check_fit_check_is_fitted", "check_estimators_fit_returns_self", "check_fit_idempotent",
+    "check_n_features_in_after_fitting", "check_fit2d_predict1d",
+    "check_classifiers_one_label", "check_supervised_y_2d",
+    "check_classifiers_regression_target", "check_dict_unchanged", "check_pipeline_consistency",
+    "check_get_params_invariance", "check_set_params",
 }
 
 
-def _keras_ensembles():
+def _keras_checks():
+    from sklearn.utils.estimator_checks import estimator_checks_generator
+
     from kagglekit.models.dense import build_dense_net
     from kagglekit.models.keras import KerasClassifier
 
-    net = KerasClassifier(build_dense_net, model__hidden=(16,), epochs=15,
-                          optimizer="adam", optimizer__learning_rate=0.03, random_state=0)
-    return [SeedEnsemble(net, n_members=2, random_state=0)]
+    net = KerasClassifier(build_dense_net, model__hidden=(8,), epochs=2, random_state=0)
+    ensemble = SeedEnsemble(net, n_members=2, random_state=0)
+    for estimator, check in estimator_checks_generator(ensemble):
+        name = getattr(check, "func", check).__name__
+        if name in KERAS_CHECKS:
+            yield pytest.param(estimator, check, id=name)
 
 
 @pytest.mark.slow
-@parametrize_with_checks(_keras_ensembles(), expected_failed_checks=lambda e: _KERAS_EXPECTED)
+@pytest.mark.parametrize(("estimator", "check"), list(_keras_checks()))
 def test_sklearn_compatible_with_keras_members(estimator, check):
     check(estimator)

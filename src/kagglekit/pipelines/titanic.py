@@ -68,8 +68,8 @@ def titanic_hgb() -> Pipeline:
 # within about 3 minutes on 2 CPU cores, where one titanic-dnn fit takes ~8 s.
 
 
-@register("titanic-ensemble", "Titanic: engineered features + 3 titanic-dnn nets with "
-          "seeds 0, 1, 2, probabilities averaged", TITANIC)
+@register("titanic-ensemble", "Titanic: engineered features + 3 seeds of the titanic-dnn net, "
+          "probabilities averaged", TITANIC)
 def titanic_ensemble() -> Pipeline:
     from kagglekit.models.ensembles import SeedEnsemble
 
@@ -81,15 +81,14 @@ def _members() -> list[tuple[str, object]]:
             ("logreg", baselines.logistic_regression(C=0.3))]
 
 
-@register("titanic-vote", "Titanic: engineered features + soft vote of the dense net, "
-          "gradient boosting and logistic regression", TITANIC)
+@register("titanic-vote", "Titanic: engineered features + soft vote of dense net, gradient "
+          "boosting, logistic regression", TITANIC)
 def titanic_vote() -> Pipeline:
     return _titanic(VotingClassifier(_members(), voting="soft"))
 
 
-@register("titanic-stack", "Titanic: engineered features + logistic regression on the "
-          "3-fold out-of-fold probabilities of the dense net, gradient boosting and "
-          "logistic regression", TITANIC)
+@register("titanic-stack", "Titanic: engineered features + stacking of the vote's 3 models "
+          "(logistic regression on 3-fold OOF probabilities)", TITANIC)
 def titanic_stack() -> Pipeline:
     return _titanic(StackingClassifier(_members(), final_estimator=LogisticRegression(),
                                        cv=3, stack_method="predict_proba"))
