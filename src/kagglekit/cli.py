@@ -335,6 +335,11 @@ def _print_result(result, args) -> None:
         print("  test set  " + "  ".join(f"{k} {v:g}" for k, v in result.holdout.items()))
     print(f"  fit time  {result.fit_seconds:.1f} s in all"
           f"{f'; epochs per fold {result.epochs}' if result.epochs else ''}")
+    if result.members:
+        from kagglekit.evaluation.ensembles import gain_line
+        from kagglekit.evaluation.report import ensemble_gains
+
+        print(f"  {gain_line(ensemble_gains([result])[result.pipeline])}")
 
 
 def cmd_train(args) -> None:

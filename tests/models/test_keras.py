@@ -191,3 +191,10 @@ def test_small_batches_take_the_fast_path_with_the_same_predictions(make, data, 
     assert calls == [5]
     np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
     assert fast.shape == slow.shape
+
+
+def test_predict_proba_keeps_rows_for_one_class_and_one_row():
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    net = KerasClassifier(build_dense_net, model__hidden=(4,), epochs=1, random_state=0)
+    assert net.fit(X, np.zeros(12, dtype=int)).predict_proba(X).shape == (12, 1)
+    assert net.fit(X, np.arange(12) % 3).predict_proba(X[:1]).shape == (1, 3)

@@ -21,7 +21,9 @@ from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.backends import parallel_backend
+from kagglekit.evaluation.ensembles import member_scores
 from kagglekit.models.memory import release_keras
+from kagglekit.seeding import seed_pipeline
 
 METRICS = {
     "binary": ("accuracy", "roc_auc", "log_loss"),
@@ -54,7 +56,8 @@ class CVResult:
     holds, per fold of a Keras model, the per-epoch ``loss``, ``val_loss`` (empty without a
     validation split) and ``best_epoch`` (the epoch whose weights were kept, 1-based);
     ``holdout`` the scores on a labelled test set after fitting on all training rows, when one
-    was given.
+    was given. ``members`` holds, for an ensemble (voting, stacking, seed ensemble), each
+    member's headline score per fold on the same test rows (None otherwise).
     """
 
     pipeline: str
@@ -78,6 +81,7 @@ class CVResult:
     histories: list[dict] = field(default_factory=list, repr=False)
     classes: list | None = None
     oof_class_proba: list[list[float]] | None = field(default=None, repr=False)
+    members: dict[str, list[float]] | None = None
 
     def to_dict(self, *, with_oof: bool = False) -> dict:
         """The fields as a JSON-ready dict; the per-row and per-epoch lists (out-of-fold
@@ -87,14 +91,6 @@ class CVResult:
             for key in ("oof_proba", "oof_labels", "histories", "oof_class_proba"):
                 data.pop(key)
         return data
-
-
-def seed_pipeline(pipeline: Pipeline, seed: int) -> Pipeline:
-    """Set every ``random_state`` parameter inside ``pipeline`` to ``seed`` (in place)."""
-    keys = [k for k in pipeline.get_params(deep=True)
-            if k == "random_state" or k.endswith("__random_state")]
-    pipeline.set_params(**dict.fromkeys(keys, seed))
-    return pipeline
 
 
 def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
@@ -197,6 +193,7 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         histories=[r["history"] for r in results if r["history"] is not None],
         classes=None if classes is None else [_plain(c) for c in classes],
         oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
+        members=_member_folds(results),
     )
 
 
@@ -238,10 +235,14 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
     model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
     network = getattr(model, "model_", None)
     history = getattr(model, "history_", None)
+    predicted = time.perf_counter()
+    members = member_scores(pipeline, _rows(X, test), y[test],
+                            lambda m, Xt, yt: _scores(m, Xt, yt, task)[METRICS[task][0]])
     outcome = {
         **result,
+        "members": members,
         "fit_seconds": fitted - start,
-        "predict_seconds": time.perf_counter() - fitted,
+        "predict_seconds": predicted - fitted,
         "epochs": getattr(model, "epochs_run_", None),
         "summary": layer_summary(network) if summary and network is not None else [],
         "params": None if network is None else int(network.count_params()),
@@ -252,6 +253,14 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
     }
     release_keras(pipeline)  # everything needed is in `outcome`; memory stays flat over folds
     return outcome
+
+
+def _member_folds(results: list[dict]) -> dict[str, list[float]] | None:
+    """Each ensemble member's headline score per fold (None when there are no members)."""
+    if results[0]["members"] is None:
+        return None
+    return {name: [round(r["members"][name], 6) for r in results]
+            for name in results[0]["members"]}
 
 
 def _scores(pipeline: Pipeline, X, y, task: str) -> dict:

@@ -10,8 +10,9 @@ from sklearn.base import clone
 from sklearn.metrics import confusion_matrix
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.cv import _fit_and_score, _plain, _task, seed_pipeline
+from kagglekit.evaluation.cv import _fit_and_score, _plain, _task
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+from kagglekit.seeding import seed_pipeline
 
 
 def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,

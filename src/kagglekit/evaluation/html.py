@@ -7,6 +7,7 @@ import base64
 from html import escape
 
 from kagglekit.evaluation.cv import METRIC_LABELS
+from kagglekit.evaluation.ensembles import GAIN_TEXT
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 1180px;
@@ -58,6 +59,7 @@ def render(report: dict, images: dict[str, bytes]) -> str:
         _training(report, images),
         _diagnostics(report, images),
         _holdout(report),
+        _ensemble_gain(report),
         _data(report["data"]),
         _environment(report["environment"]),
     ]
@@ -174,6 +176,20 @@ def _holdout(report: dict) -> str:
     return (f"<h2>Test set</h2>\n<p>Fitted on all training rows, scored on "
             f"{scored[0]['holdout']['rows']} labelled test rows.</p>\n"
             + _table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
+
+
+def _ensemble_gain(report: dict) -> str:
+    gains = report.get("ensemble_gain") or {}
+    if not gains:
+        return ""
+    rows = [[name, METRIC_LABELS.get(g["metric"], g["metric"]), f"{g['ensemble_mean']:.4f}",
+             f"{g['best_member']}: {g['best_member_mean']:.4f}",
+             f"{g['gain_mean']:+.4f} ± {g['gain_std']:.4f}",
+             "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %",
+             f"{g['folds_better']} of {len(g['folds'])}"] for name, g in gains.items()]
+    return ("<h2>Ensemble gain</h2>\n" + f"<p>{escape(GAIN_TEXT)}</p>\n"
+            + _table(["ensemble", "metric", "ensemble", "best member", "gain ± std over folds",
+                      "gain %", "folds better"], rows))
 
 
 def _data(data: dict) -> str:

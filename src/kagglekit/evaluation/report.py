@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import curves
+from kagglekit.evaluation import curves, ensembles
 from kagglekit.evaluation.cv import LOWER_IS_BETTER, METRIC_LABELS, CVResult
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
@@ -127,6 +127,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
         "overfitting_rule": curves.RULE,
         "plots": index,
         "oof_csv": "oof_predictions.csv" if oof else None,
+        "ensemble_gain": ensemble_gains(results),
     }
     for path, png in images.items():
         atomic_write(folder / path, lambda tmp, png=png: tmp.write_bytes(png))
@@ -140,6 +141,15 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
     write_text_atomic(folder / "report.md", _markdown(report, ranked))
     write_text_atomic(folder / "report.html", html.render(report, images))
     return folder
+
+
+def ensemble_gains(results: list[CVResult]) -> dict:
+    """Pipeline -> the gain of its ensemble over the best member on the headline metric
+    (:func:`kagglekit.evaluation.ensembles.gain`), for every result with members."""
+    return {r.pipeline: {"metric": r.metric,
+                         **ensembles.gain(r.folds, r.members,
+                                          lower_is_better=r.metric in LOWER_IS_BETTER)}
+            for r in results if r.members}
 
 
 def rank(results: list[CVResult]) -> list[CVResult]:
@@ -192,7 +202,8 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     if epochs:
         lines += ["", "Epochs trained per fold: "
                   + "; ".join(f"{r.pipeline}: {r.epochs}" for r in epochs)]
-    lines += _holdout_lines(ranked) + _summary_lines(ranked) + _plot_lines(report)
+    lines += (_holdout_lines(ranked) + _gain_lines(report["ensemble_gain"])
+              + _summary_lines(ranked) + _plot_lines(report))
     data = report["data"]
     balance = (f"- class balance: {data['class_balance']}" if "class_balance" in data
                else f"- target: {data['target']}")
@@ -219,6 +230,21 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
     return "\n".join(lines)
 
 
+
+
+def _gain_lines(gains: dict) -> list[str]:
+    if not gains:
+        return []
+    lines = ["", "## Ensemble gain", "", ensembles.GAIN_TEXT, "",
+             "| ensemble | metric | ensemble | best member | gain ± std over folds | gain % "
+             "| folds better |", "|---|---|---|---|---|---|---|"]
+    for name, g in gains.items():
+        pct = "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %"
+        lines.append(f"| {name} | {METRIC_LABELS.get(g['metric'], g['metric'])} "
+                     f"| {g['ensemble_mean']:.4f} | {g['best_member']}: "
+                     f"{g['best_member_mean']:.4f} | {g['gain_mean']:+.4f} ± {g['gain_std']:.4f} "
+                     f"| {pct} | {g['folds_better']} of {len(g['folds'])} |")
+    return lines
 
 
 def _holdout_lines(ranked: list[CVResult]) -> list[str]:

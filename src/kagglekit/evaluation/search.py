@@ -36,11 +36,11 @@ from kagglekit.evaluation.cv import (
     _scores,
     _task,
     evaluate,
-    seed_pipeline,
 )
 from kagglekit.evaluation.space import Distribution, load_space, parse_space
 from kagglekit.models.memory import release_keras
 from kagglekit.pipelines.registry import set_param
+from kagglekit.seeding import seed_pipeline
 
 METHODS = ("grid", "random", "bayes")
 

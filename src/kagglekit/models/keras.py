@@ -239,8 +239,8 @@ class KerasClassifier(_TrainingOptions, _SciKerasClassifier):
 
     def predict_proba(self, X, **kwargs):
         proba = super().predict_proba(X, **kwargs)
-        if proba.ndim == 1:  # SciKeras squeezes a single row to (n_classes,)
-            proba = proba.reshape(1, -1)
+        if proba.ndim == 1:  # SciKeras squeezes one row to (n_classes,), one class to (n_rows,)
+            proba = proba.reshape(-1, len(self.classes_))
         return proba
 
 

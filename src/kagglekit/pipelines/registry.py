@@ -12,6 +12,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
+from kagglekit.models.ensembles import SeedEnsemble
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def make_pipeline(name: str, **params) -> Pipeline:
     **params
         Settings for the pipeline: full ``step__param`` names (``model__epochs=20``), or
         the final model's own parameters, SciKeras-style (``epochs=20``,
-        ``model__hidden=(64, 32)``, ``optimizer__learning_rate=1e-3``).
+        ``model__hidden=(64, 32)``, ``optimizer__learning_rate=1e-3``; for a seed ensemble
+        those of the network its members copy).
 
     Examples
     --------
@@ -115,6 +117,8 @@ def set_param(pipeline: Pipeline, key: str, value) -> None:
     model = pipeline.steps[-1][1]
     if isinstance(model, TransformedTargetRegressor):  # set the network inside it
         model = model.regressor
+    if isinstance(model, SeedEnsemble):  # set the network every member copies
+        model = model.estimator
     model_keys = set(model.get_params(deep=True))
     build = getattr(model, "model", None)
     if callable(build) and key.startswith("model__"):
