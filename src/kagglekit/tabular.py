@@ -15,12 +15,12 @@ import pandas as pd
 from kagglekit.data import Dataset
 from kagglekit.data.loaders import read_plain_csv
 from kagglekit.errors import DataError, KagglekitError
-from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.features.tabular import ColumnPlan, infer_columns
 from kagglekit.fileio import timestamp
 from kagglekit.persistence import check_model_path, save
 from kagglekit.pipelines.registry import set_param
 from kagglekit.pipelines.tabular import tabular_pipeline
+from kagglekit.seeding import seed_pipeline
 from kagglekit.submissions.export import SubmissionFormat, write_submission
 
 

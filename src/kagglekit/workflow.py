@@ -17,11 +17,11 @@ from kagglekit.data import Dataset, load_dataset
 from kagglekit.data.loaders import TITANIC_SCHEMA, iter_csv
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import CVResult, evaluate
-from kagglekit.evaluation.cv import seed_pipeline
 from kagglekit.evaluation.report import write_report
 from kagglekit.fileio import atomic_write, check_writable, timestamp
 from kagglekit.persistence import check_model_path, load, read_manifest, save
 from kagglekit.pipelines import Task, get_spec, list_pipelines, make_pipeline
+from kagglekit.seeding import seed_pipeline
 from kagglekit.submissions.export import (
     SubmissionFormat,
     latest_submission,
