@@ -9,13 +9,13 @@ is read. Without a folder, ``keras.datasets`` downloads the data (when there is 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from kagglekit.data.loaders import verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -55,10 +55,7 @@ def load_images(name: str = "mnist", data_dir: str | os.PathLike | None = None):
         if not path.is_file():
             raise DataError(f"{path}: no such file; the data folder needs {name}/ with "
                             f"{', '.join(FILES)}")
-        digest = hashlib.md5(path.read_bytes()).hexdigest()
-        if digest != md5:
-            raise DataError(f"{path}: md5 {digest} is not the published {md5}; the file is "
-                            "damaged or a different one: download it again")
+        verify_md5(path, md5, "download it again")
         arrays.append(read_idx(path))
     x_train, y_train, x_test, y_test = arrays
     return (x_train, y_train), (x_test, y_test)

@@ -7,12 +7,12 @@ and without a local file, from ``keras.datasets.imdb.load_data``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 
+from kagglekit.data.loaders import verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 SUBSET = Path("imdb-subset") / "imdb_subset.npz"
@@ -53,10 +53,7 @@ def _local(path: Path, num_words: int):
     if num_words > SUBSET_WORDS:
         raise KagglekitError(f"the local IMDB subset has {SUBSET_WORDS} words; use "
                              f"num_words <= {SUBSET_WORDS}")
-    digest = hashlib.md5(path.read_bytes()).hexdigest()
-    if digest != SUBSET_MD5:
-        raise DataError(f"{path}: md5 {digest} is not the subset's {SUBSET_MD5}; the file is "
-                        "damaged or another one: copy it again")
+    verify_md5(path, SUBSET_MD5, "copy it again")
     with np.load(path, allow_pickle=True) as data:  # lists of ints: trusted, checked above
         x_train, y_train = data["x_train"], data["y_train"]
         x_test, y_test = data["x_test"], data["y_test"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,6 +130,15 @@ def iter_csv(path: str | os.PathLike, schema: Schema | None = None, *,
                 yield schema.validate(chunk, str(path), training=False)
         if first:  # a header without rows
             yield schema.validate(pd.DataFrame(), str(path), training=False)
+
+
+def verify_md5(path: Path, expected: str, advice: str) -> None:
+    """Refuse a file whose md5 differs from the published ``expected`` one (``advice`` says
+    what to do)."""
+    digest = hashlib.md5(path.read_bytes()).hexdigest()
+    if digest != expected:
+        raise DataError(f"{path}: md5 {digest} is not the expected {expected}; the file is "
+                        f"damaged or a different one: {advice}")
 
 
 def _existing(path) -> Path:

@@ -129,15 +129,7 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     -------
     CVResult
     """
-    if isinstance(pipeline, str):
-        from kagglekit.data import load_dataset
-        from kagglekit.pipelines import get_spec, make_pipeline
-
-        name = name or pipeline
-        if X is None:
-            dataset = load_dataset(get_spec(pipeline).task.dataset)
-            X, y = dataset.X, dataset.y
-        pipeline = make_pipeline(pipeline)
+    pipeline, X, y, name = resolve(pipeline, X, y, name)
     if X is None or y is None:
         raise KagglekitError("evaluate needs X and y when given a pipeline object")
     if folds < 2 or repeats < 1:
@@ -195,6 +187,21 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
         members=_member_folds(results),
     )
+
+
+def resolve(pipeline, X, y, name):
+    """A registered name becomes its unfitted pipeline (and, without ``X``, its data set's
+    ``X, y``); a pipeline object passes through. Returns ``(pipeline, X, y, name)``."""
+    if isinstance(pipeline, str):
+        from kagglekit.data import load_dataset
+        from kagglekit.pipelines import get_spec, make_pipeline
+
+        name = name or pipeline
+        if X is None:
+            dataset = load_dataset(get_spec(pipeline).task.dataset)
+            X, y = dataset.X, dataset.y
+        pipeline = make_pipeline(pipeline)
+    return pipeline, X, y, name
 
 
 def score_holdout(pipeline: Pipeline, X, y, X_test, y_test) -> dict:

@@ -99,13 +99,7 @@ def roc(curves: dict[str, tuple], positive) -> bytes:
         hit = np.asarray(truth) == positive
         fpr, tpr, _ = roc_curve(hit, proba)
         ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(hit, proba):.3f})")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="chance")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    ax.set_title(f"ROC curve (out-of-fold, positive class {positive})")
-    ax.legend(loc="lower right", fontsize="small")
-    ax.grid(alpha=0.3)
-    return _png(fig)
+    return _roc_finish(fig, ax, f"ROC curve (out-of-fold, positive class {positive})")
 
 
 def roc_per_class(name: str, truth, proba, classes) -> bytes:
@@ -120,10 +114,15 @@ def roc_per_class(name: str, truth, proba, classes) -> bytes:
         hit = truth == label
         fpr, tpr, _ = roc_curve(hit, proba[:, column])
         ax.plot(fpr, tpr, label=f"{label} vs rest (AUC {roc_auc_score(hit, proba[:, column]):.3f})")
+    return _roc_finish(fig, ax, f"{name}: ROC per class (out-of-fold)")
+
+
+def _roc_finish(fig, ax, title: str) -> bytes:
+    """The chance diagonal, axes, title, legend and grid of a ROC figure, as PNG."""
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="chance")
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
-    ax.set_title(f"{name}: ROC per class (out-of-fold)")
+    ax.set_title(title)
     ax.legend(loc="lower right", fontsize="small")
     ax.grid(alpha=0.3)
     return _png(fig)

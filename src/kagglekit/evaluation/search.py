@@ -36,6 +36,7 @@ from kagglekit.evaluation.cv import (
     _scores,
     _task,
     evaluate,
+    resolve,
 )
 from kagglekit.evaluation.space import Distribution, load_space, parse_space
 from kagglekit.models.memory import release_keras
@@ -139,15 +140,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
     True
     """
     start = time.perf_counter()
-    if isinstance(pipeline, str):
-        from kagglekit.data import load_dataset
-        from kagglekit.pipelines import get_spec, make_pipeline
-
-        name = name or pipeline
-        if X is None:
-            dataset = load_dataset(get_spec(pipeline).task.dataset)
-            X, y = dataset.X, dataset.y
-        pipeline = make_pipeline(pipeline)
+    pipeline, X, y, name = resolve(pipeline, X, y, name)
     if X is None or y is None or space is None:
         raise KagglekitError("search needs X, y and a space when given a pipeline object")
     if method not in METHODS:
