@@ -122,3 +122,13 @@ def test_non_model_pickle_and_bad_manifest(tmp_path):
     manifest_path(path).write_text("[1, 2]")
     with pytest.raises(KagglekitError, match="not a kagglekit manifest"):
         load(path)
+
+
+def test_saving_a_keras_pipeline_shows_no_third_party_notices(small_titanic, tmp_path):
+    import warnings
+
+    X, y = small_titanic
+    pipe = make_pipeline("titanic-dnn", epochs=1).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras' NumPy-2 notice on every save would raise here
+        save(pipe, tmp_path / "m.joblib", name="titanic-dnn")

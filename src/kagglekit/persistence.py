@@ -77,7 +77,7 @@ def save(pipeline, path: str | Path, *, name: str | None = None, cv: dict | None
     if manifest_path(path).exists() and not overwrite and not path.exists():
         raise KagglekitError(f"{manifest_path(path)} exists without its model; remove it or "
                              "choose another path")
-    atomic_write(path, lambda tmp: joblib.dump(pipeline, tmp), overwrite=overwrite)
+    atomic_write(path, lambda tmp: _dump(pipeline, tmp), overwrite=overwrite)
     manifest = {
         "format": MANIFEST_FORMAT,
         "file": path.name,
@@ -155,6 +155,15 @@ def read_manifest(path: str | Path) -> dict | None:
         raise KagglekitError(f"{target}: not a kagglekit manifest (expected a JSON object); "
                              "restore it or re-save the model")
     return manifest
+
+
+def _dump(pipeline, path) -> None:
+    with warnings.catch_warnings():
+        # Keras 3.15's weight saving calls np.array() on TensorFlow variables, which NumPy 2
+        # flags on every save; it is Keras' own notice, nothing a user can act on.
+        warnings.filterwarnings("ignore", category=DeprecationWarning,
+                                message="__array__ implementation doesn't accept a copy")
+        joblib.dump(pipeline, path)
 
 
 def load(path: str | Path):
