@@ -52,7 +52,9 @@ class CVResult:
     probability of each class (rows x ``classes``, sorted) for a multiclass target (None
     otherwise). ``model_summary`` lists the layers of
     the first fold's network (name, type, output shape, parameter count); ``params`` is the
-    last fold's fitted network's parameter count (None without a Keras model); ``histories``
+    first fold's network's parameter count, as in ``model_summary`` (other folds can differ:
+    the input width follows the categories a fold's one-hot encoding saw; None without a
+    Keras model); ``histories``
     holds, per fold of a Keras model, the per-epoch ``loss``, ``val_loss`` (empty without a
     validation split) and ``best_epoch`` (the epoch whose weights were kept, 1-based);
     ``holdout`` the scores on a labelled test set after fitting on all training rows, when one
@@ -181,7 +183,7 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         task=task, model_summary=results[0]["summary"],
         holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout),
         oof_labels=None if labels is None else [_plain(v) for v in labels],
-        params=results[-1]["params"],
+        params=results[0]["params"],
         histories=[r["history"] for r in results if r["history"] is not None],
         classes=None if classes is None else [_plain(c) for c in classes],
         oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
