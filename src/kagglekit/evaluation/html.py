@@ -106,8 +106,8 @@ def _leaderboard(report: dict) -> str:
                      f"{row['predict_seconds']:.2f}", params, flag])
     return ("<h2>Leaderboard</h2>\n" + _table(header, rows, best=0)
             + "\n<p>fit s and predict s are totals over all folds; parameters counts the "
-            "weights of the fitted Keras network (first fold, as in the network section); overfitting: see the training "
-            "curves below.</p>")
+            "weights of the fitted Keras network (first fold, as in the network section); "
+            "overfitting: see the training curves below.</p>")
 
 
 def _per_fold(report: dict) -> str:
