@@ -98,7 +98,9 @@ def test_multiclass_report_has_confusion_matrices_and_curves(tmp_path):
     assert set(report["plots"]["roc_per_class"]) == {"net"}
     assert result.classes == ["a", "b", "c"] and len(result.oof_class_proba) == len(ds.y)
     assert np.allclose(np.sum(result.oof_class_proba, axis=1), 1, atol=1e-4)
-    assert report["oof_csv"] is None
+    oof = pd.read_csv(tmp_path / "r" / report["oof_csv"])
+    assert oof.columns.tolist() == ["y", "net P(a)", "net P(b)", "net P(c)"]
+    np.testing.assert_allclose(oof.iloc[:, 1:].to_numpy(), result.oof_class_proba)
 
 
 def test_regression_report_has_residuals_and_says_there_is_no_validation_curve(tmp_path):

@@ -8,6 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kagglekit.errors import KagglekitError
@@ -118,6 +119,11 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
                 for r in results if r.histories}
     index, images = plots.report_plots(results, dataset.y)
     oof = {r.pipeline: r.oof_proba for r in results if r.oof_proba is not None}
+    for r in results:  # several classes: one column per class, P(class) out of fold
+        if r.oof_class_proba is not None:
+            per_class = np.asarray(r.oof_class_proba).T
+            oof.update({f"{r.pipeline} P({c})": p.tolist()
+                        for c, p in zip(r.classes, per_class, strict=True)})
     report = {
         "leaderboard": [_row(r, training) for r in ranked],
         "results": [r.to_dict() for r in results],
