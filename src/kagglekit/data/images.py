@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kagglekit.data.loaders import verify_md5
+from kagglekit.data.loaders import DATA_DIR_ENV, verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -45,7 +45,7 @@ def load_images(name: str = "mnist", data_dir: str | os.PathLike | None = None):
     """
     if name not in MD5:
         raise KagglekitError(f"unknown image data set {name!r}; use mnist or fashion-mnist")
-    data_dir = data_dir or os.environ.get("KAGGLEKIT_DATA_DIR")
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
     if not data_dir:
         return _download(name)
     folder = Path(data_dir) / name
@@ -66,9 +66,9 @@ def image_dataset(name: str, data_dir=None):
     60,000 training and 10,000 test images with their labels (``X`` arrays, not frames)."""
     from kagglekit.data.loaders import Dataset
 
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
     (x_train, y_train), (x_test, y_test) = load_images(name, data_dir)
-    source = str(Path(data_dir or os.environ.get("KAGGLEKIT_DATA_DIR", "")) / name) \
-        if data_dir or os.environ.get("KAGGLEKIT_DATA_DIR") else "keras.datasets"
+    source = str(Path(data_dir) / name) if data_dir else "keras.datasets"
     return Dataset(name=name, X=x_train, y=pd.Series(y_train, name="Label"), X_test=x_test,
                    y_test=pd.Series(y_test, name="Label"), source=source)
 
@@ -127,7 +127,7 @@ def read_digit_csv(path: str | os.PathLike, *, training: bool):
                         "expected " + ("label, " if training else "") + "pixel0..pixel783")
     values = frame[pixels]
     if not all(pd.api.types.is_integer_dtype(t) for t in values.dtypes) \
-            or values.to_numpy().min() < 0 or values.to_numpy().max() > 255:
+            or not values.isin(range(256)).all(axis=None):
         raise DataError(f"{path}: pixels must be whole numbers 0..255")
     images = values.to_numpy(dtype=np.uint8).reshape(-1, 28, 28)
     return (images, frame["label"].to_numpy(dtype=np.int64)) if training else images

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kagglekit.data.loaders import verify_md5
+from kagglekit.data.loaders import DATA_DIR_ENV, verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 SUBSET = Path("imdb-subset") / "imdb_subset.npz"
@@ -35,7 +35,7 @@ def load_imdb(num_words: int = 500, data_dir: str | os.PathLike | None = None):
         A folder holding ``imdb-subset/imdb_subset.npz`` (default ``$KAGGLEKIT_DATA_DIR``).
         Without one, Keras downloads the full data set.
     """
-    data_dir = data_dir or os.environ.get("KAGGLEKIT_DATA_DIR")
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
     if data_dir:
         return _local(Path(data_dir) / SUBSET, num_words)
     try:
