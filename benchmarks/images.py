@@ -32,7 +32,8 @@ def main(names: list[str]) -> None:
     for name in names or list(TARGETS):
         dataset = load_dataset(get_spec(name).task.dataset, data_dir)
         result = evaluate_holdout(make_pipeline(name), dataset.X, dataset.y, dataset.X_test,
-                                  dataset.y_test, name=name)
+                                  dataset.y_test, name=name,
+                                  class_names=dataset.class_names)
         target = TARGETS.get(name)
         print(json.dumps({"benchmark": "images", "pipeline": name,
                           "test_accuracy": result["accuracy"], "target": target,

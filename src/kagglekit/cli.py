@@ -308,7 +308,7 @@ def _holdout(args, candidate, dataset) -> None:
         check_report_folder(args.report)
     name, pipeline = candidate
     result = evaluate_holdout(pipeline, dataset.X, dataset.y, dataset.X_test, dataset.y_test,
-                              seed=args.seed, name=name)
+                              seed=args.seed, name=name, class_names=dataset.class_names)
     report = write_holdout_report(result, args.report) if args.report else None
     if args.json:
         print(json.dumps({k: v for k, v in result.items() if k != "history"}))

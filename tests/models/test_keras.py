@@ -87,6 +87,43 @@ def test_early_stopping_needs_validation_split(data):
         _clf(early_stopping=3).fit(X, y)
 
 
+def test_lr_decay_multiplies_the_learning_rate_each_epoch(data):
+    X, y = data
+    est = _clf(epochs=4, lr_decay=0.5, optimizer__learning_rate=0.04).fit(X, y)
+    np.testing.assert_allclose(est.history_["learning_rate"], [0.04, 0.02, 0.01, 0.005],
+                               rtol=1e-6)
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.005)
+    with pytest.raises(ValueError, match="lr_decay"):
+        _clf(lr_decay=1.5).fit(X, y)
+
+
+def test_lr_decay_model_pickles_and_predicts_the_same(data):
+    import pickle
+
+    X, y = data
+    est = _clf(epochs=2, lr_decay=0.9).fit(X, y)
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_allclose(again.predict_proba(X), est.predict_proba(X), rtol=1e-6)
+
+
+def test_mixed_precision_computes_in_16_bits_and_returns_float32(data):
+    import keras
+
+    X, y = data
+    est = _clf(precision="mixed_bfloat16").fit(X, y)
+    dense = [layer for layer in est.model_.layers if isinstance(layer, keras.layers.Dense)]
+    assert {layer.compute_dtype for layer in dense} == {"bfloat16"}
+    assert {w.dtype for w in est.model_.weights} == {"float32"}
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
+    for rows in (X[:3], X):  # the small-input path and Keras' predict
+        proba = est.predict_proba(rows)
+        assert proba.dtype == np.float32
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-2)
+    assert (est.predict(X) == y).mean() > 0.6
+    with pytest.raises(ValueError, match="precision"):
+        _clf(precision="half").fit(X, y)
+
+
 def test_silent_by_default(data, capsys):
     X, y = data
     _clf().fit(X, y).predict(X)

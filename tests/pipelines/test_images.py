@@ -7,6 +7,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit import load, make_pipeline, save
+from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.holdout import evaluate_holdout, write_holdout_report
 from kagglekit.features.images import ImageScaler
 
@@ -58,6 +59,24 @@ def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path)
     saved = json.loads((folder / "report.json").read_text())
     assert saved["confusion"] == result["confusion"] and (folder / "loss.png").is_file()
     assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_fashion_holdout_report_names_the_clothes(shared_datasets, tmp_path):
+    from kagglekit.data import load_dataset
+    from kagglekit.data.images import FASHION_CLASSES
+
+    data = load_dataset("fashion-mnist", shared_datasets)
+    assert data.class_names == FASHION_CLASSES
+    result = evaluate_holdout(make_pipeline("fashion-pca-logreg", pca__n_components=20),
+                              data.X[:400], data.y[:400], data.X_test[:200], data.y_test[:200],
+                              name="fashion-pca-logreg", class_names=data.class_names)
+    assert result["class_names"] == list(FASHION_CLASSES) and result["accuracy"] > 0.5
+    report = (write_holdout_report(result, tmp_path / "r") / "report.md").read_text()
+    assert "| Ankle boot | " in report and "| T-shirt/top | Trouser |" in report
+    with pytest.raises(KagglekitError, match="class_names has 2 names"):
+        evaluate_holdout(make_pipeline("fashion-pca-logreg", pca__n_components=5),
+                         data.X[:100], data.y[:100], data.X_test[:50], data.y_test[:50],
+                         class_names=("a", "b"))
 
 
 def test_a_saved_mnist_model_writes_a_digit_recognizer_submission(digits, tmp_path):

@@ -70,7 +70,8 @@ def image_dataset(name: str, data_dir=None):
     (x_train, y_train), (x_test, y_test) = load_images(name, data_dir)
     source = str(Path(data_dir) / name) if data_dir else "keras.datasets"
     return Dataset(name=name, X=x_train, y=pd.Series(y_train, name="Label"), X_test=x_test,
-                   y_test=pd.Series(y_test, name="Label"), source=source)
+                   y_test=pd.Series(y_test, name="Label"), source=source,
+                   class_names=FASHION_CLASSES if name == "fashion-mnist" else None)
 
 
 def _download(name: str):

@@ -44,6 +44,9 @@ class Dataset:
     y_test : pandas.Series or pandas.DataFrame or None
         Test labels, when the data set has them (generated data); None for competitions.
         A DataFrame ``y`` / ``y_test`` means several regression outputs.
+    class_names : tuple of str or None
+        Readable names of the class labels 0, 1, ... (Fashion-MNIST's clothes); None when the
+        labels speak for themselves.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Dataset:
     X_test: pd.DataFrame
     source: str
     y_test: pd.Series | pd.DataFrame | None = None
+    class_names: tuple[str, ...] | None = None
 
 
 def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None) -> Dataset:

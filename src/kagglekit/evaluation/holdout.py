@@ -16,8 +16,10 @@ from kagglekit.seeding import seed_pipeline
 
 
 def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
-                     name: str = "pipeline") -> dict:
+                     name: str = "pipeline", class_names=None) -> dict:
     """Fit a seeded clone of ``pipeline`` on ``X, y`` and score it on ``X_test, y_test``.
+
+    ``class_names`` (e.g. ``Dataset.class_names``) names the labels 0, 1, ... in the report.
 
     Returns
     -------
@@ -25,8 +27,8 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
         ``pipeline, task, seed, train_rows, test_rows``, the task's metrics on the test
         split (``accuracy`` and ``log_loss`` for classifiers), ``train_seconds``,
         ``predict_seconds``, ``epochs_run`` and ``params`` (Keras models), ``classes``,
-        ``confusion`` (rows: true class, columns: predicted) and ``history`` (per-epoch
-        losses, Keras models).
+        ``class_names`` (or None), ``confusion`` (rows: true class, columns: predicted) and
+        ``history`` (per-epoch losses, Keras models).
     """
     if y_test is None:
         raise KagglekitError(f"{name}: this data set has no labelled test split; use "
@@ -49,8 +51,21 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
             "predict_seconds": round(result["predict_seconds"], 2),
             "epochs_run": result["epochs"], "params": result["params"],
             "classes": [_plain(c) for c in classes],
+            "class_names": _names(classes, class_names),
             "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
             "history": result["history"]}
+
+
+def _names(classes, class_names) -> list[str] | None:
+    """The name of each class label (labels 0..k-1 index ``class_names``)."""
+    if class_names is None:
+        return None
+    try:
+        return [str(class_names[int(c)]) for c in classes]
+    except (IndexError, TypeError, ValueError):
+        raise KagglekitError(f"class_names has {len(class_names)} names; the labels "
+                             f"{[_plain(c) for c in classes]} are not 0..{len(class_names) - 1}"
+                             ) from None
 
 
 def write_holdout_report(result: dict, folder: str | Path) -> Path:
@@ -64,7 +79,10 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
     matrix = np.asarray(result["confusion"])
     truth = np.repeat(np.arange(len(matrix)), matrix.sum(axis=1))
     predicted = np.concatenate([np.repeat(np.arange(len(row)), row) for row in matrix])
-    images = {"confusion.png": plots.confusion(result["pipeline"], truth, predicted)}
+    names = result.get("class_names") or [str(c) for c in result["classes"]]
+    images = {"confusion.png": plots.confusion(result["pipeline"], truth, predicted,
+                                               names=dict(enumerate(names)),
+                                               predictions="test split")}
     if result["history"]:
         images["loss.png"] = plots.loss_curves(result["pipeline"], [result["history"]])
     for path, png in images.items():
@@ -79,10 +97,10 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
              + (f", {result['epochs_run']} epochs" if result["epochs_run"] else "")
              + (f", {result['params']:,} parameters" if result["params"] else ""), "",
              "Confusion matrix (rows: true class, columns: predicted):", "",
-             "| | " + " | ".join(map(str, result["classes"])) + " |",
-             "|---" * (len(result["classes"]) + 1) + "|"]
+             "| | " + " | ".join(names) + " |",
+             "|---" * (len(names) + 1) + "|"]
     lines += [f"| {c} | " + " | ".join(map(str, row)) + " |"
-              for c, row in zip(result["classes"], result["confusion"], strict=True)]
+              for c, row in zip(names, result["confusion"], strict=True)]
     lines += [""] + [f"![{p}]({p})" for p in images]
     write_text_atomic(folder / "report.md", "\n".join(lines) + "\n")
     return folder

@@ -58,8 +58,11 @@ def loss_curves(name: str, histories: list[dict]) -> bytes:
     return _png(fig)
 
 
-def confusion(name: str, truth, predicted) -> bytes:
-    """Confusion matrix of out-of-fold predictions (counts, rows: true class)."""
+def confusion(name: str, truth, predicted, *, names=None,
+              predictions: str = "out-of-fold") -> bytes:
+    """Confusion matrix of predictions (counts, rows: true class); ``names`` maps a class label
+    to the text on the axes (e.g. Fashion-MNIST's clothes), ``predictions`` says which
+    predictions these are, in the title."""
     from sklearn.metrics import confusion_matrix
 
     labels = sorted(set(truth) | set(predicted), key=str)
@@ -70,15 +73,18 @@ def confusion(name: str, truth, predicted) -> bytes:
     image = ax.imshow(matrix, cmap="Blues")
     fig.colorbar(image, ax=ax, label="rows")
     ticks = np.arange(len(labels))
-    ax.set_xticks(ticks, [str(v) for v in labels])
-    ax.set_yticks(ticks, [str(v) for v in labels])
+    texts = [str((names or {}).get(v, v)) for v in labels]
+    slanted = any(len(text) > 3 for text in texts)  # long names would overlap
+    ax.set_xticks(ticks, texts, rotation=45 if slanted else 0,
+                  ha="right" if slanted else "center")
+    ax.set_yticks(ticks, texts)
     middle = matrix.max() / 2
     for (row, column), count in np.ndenumerate(matrix):
         ax.text(column, row, str(count), ha="center", va="center",
                 color="white" if count > middle else "black")
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    ax.set_title(f"{name}: confusion matrix (out-of-fold)")
+    ax.set_title(f"{name}: confusion matrix ({predictions})")
     return _png(fig)
 
 

@@ -80,15 +80,55 @@ def _own_python_random(seed):
         seed_generator.python_random = shared
 
 
+#: ``precision`` choices: Keras dtype policies (mixed: float16 / bfloat16 maths, float32 weights).
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+class _EpochDecay:
+    """Learning-rate schedule for ``LearningRateScheduler``: the rate times ``factor`` at the
+    start of every epoch after the first (a class, so a fitted model pickles)."""
+
+    def __init__(self, factor: float):
+        self.factor = factor
+
+    def __call__(self, epoch: int, learning_rate: float) -> float:
+        return float(learning_rate) * self.factor if epoch else float(learning_rate)
+
+
+@contextlib.contextmanager
+def _dtype_policy(precision):
+    """Layers built inside take the dtype policy ``precision`` (None: Keras' default)."""
+    if precision is None:
+        yield
+        return
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} or None, got {precision!r}")
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
+
+
 class _TrainingOptions:
     """Parameters shared by the classifier and the regressor (put first in the bases)."""
 
-    def __init__(self, model=None, *, early_stopping=None, verbose=0, **kwargs):
+    def __init__(self, model=None, *, early_stopping=None, lr_decay=None, precision=None,
+                 verbose=0, **kwargs):
         super().__init__(model=model, verbose=verbose, **kwargs)
         self.early_stopping = early_stopping
+        self.lr_decay = lr_decay
+        self.precision = precision
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
+        if self.lr_decay is not None:
+            if not 0.0 < self.lr_decay <= 1.0:
+                raise ValueError(f"lr_decay (the learning rate's factor per epoch) must be in "
+                                 f"(0, 1], got {self.lr_decay!r}")
+            decay = keras.callbacks.LearningRateScheduler(_EpochDecay(float(self.lr_decay)))
+            self._fit_callbacks = [*self._fit_callbacks, decay]
         if self.early_stopping is None:
             return
         patience = int(self.early_stopping)
@@ -115,7 +155,7 @@ class _TrainingOptions:
         return self
 
     def _build_keras_model(self):
-        with _own_python_random(self._random_state):
+        with _own_python_random(self._random_state), _dtype_policy(self.precision):
             return super()._build_keras_model()
 
     def _fit_keras_model(self, *args, **kwargs):
@@ -151,13 +191,15 @@ class _TrainingOptions:
         if kwargs or not self.initialized_ or rows is None or rows > FAST_PATH_MAX_ROWS:
             if not kwargs and not hasattr(self, "predict__batch_size"):
                 kwargs = {"batch_size": PREDICT_BATCH_SIZE}
-            return super()._predict_raw(X, **kwargs)
-        X = self._quick_checked(X)
-        X = self.feature_encoder_.transform(X)
-        output = self.model_.predict_on_batch(X)
+            output = super()._predict_raw(X, **kwargs)
+        else:
+            X = self._quick_checked(X)
+            X = self.feature_encoder_.transform(X)
+            output = self.model_.predict_on_batch(X)
+        # Mixed precision outputs half floats; scikit-learn's callers get float32.
         if isinstance(output, list | tuple):
-            return [np.asarray(o) for o in output]
-        return np.asarray(output)
+            return [np.asarray(o, dtype=np.float32) for o in output]
+        return np.asarray(output, dtype=np.float32)
 
     def _quick_checked(self, X):
         """``_validate_data(X)`` for the fast path: a finite float matrix of the fitted shape
