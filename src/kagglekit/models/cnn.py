@@ -22,8 +22,9 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
 
     Per entry of ``filters`` a block: ``convs_per_block`` 3x3 convolutions (ReLU, no padding:
     each trims a pixel of border, so 28x28 images allow three single-convolution blocks) and
-    2x2 max pooling (then dropout ``conv_dropout``); then a dense layer of ``dense`` units with dropout
-    ``dropout`` and the output layer of :func:`~kagglekit.models.dense.output_spec`.
+    2x2 max pooling (then dropout ``conv_dropout``); then a dense layer of ``dense`` units
+    with dropout ``dropout`` and the output layer of
+    :func:`~kagglekit.models.dense.output_spec`.
 
     Parameters
     ----------
