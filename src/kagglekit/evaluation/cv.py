@@ -244,6 +244,12 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
     model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
     network = getattr(model, "model_", None)
     history = getattr(model, "history_", None)
+    epochs = getattr(model, "epochs_run_", None)
+    params = None if network is None else int(network.count_params())
+    nets = [getattr(m, "model_", None) for m in getattr(model, "estimators_", [])]
+    if nets and all(net is not None for net in nets):  # a SeedEnsemble of networks: totals
+        params = sum(int(net.count_params()) for net in nets)
+        epochs = sum(int(getattr(m, "epochs_run_", 0)) for m in model.estimators_)
     predicted = time.perf_counter()
     members = member_scores(pipeline, _rows(X, test), y[test],
                             lambda m, Xt, yt: _scores(m, Xt, yt, task)[METRICS[task][0]])
@@ -252,9 +258,9 @@ def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
         "members": members,
         "fit_seconds": fitted - start,
         "predict_seconds": predicted - fitted,
-        "epochs": getattr(model, "epochs_run_", None),
+        "epochs": epochs,
         "summary": layer_summary(network) if summary and network is not None else [],
-        "params": None if network is None else int(network.count_params()),
+        "params": params,
         "history": None if history is None else {
             "loss": [round(float(v), 6) for v in history.get("loss", [])],
             "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],

@@ -26,7 +26,9 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
     dict
         ``pipeline, task, seed, train_rows, test_rows``, the task's metrics on the test
         split (``accuracy`` and ``log_loss`` for classifiers), ``train_seconds``,
-        ``predict_seconds``, ``epochs_run`` and ``params`` (Keras models), ``classes``,
+        ``predict_seconds``, ``epochs_run`` and ``params`` (Keras models; an ensemble of
+        networks: the members' totals), ``members`` (each member's test accuracy, or None
+        when the model is no ensemble), ``classes``,
         ``class_names`` (or None), ``confusion`` (rows: true class, columns: predicted) and
         ``history`` (per-epoch losses, Keras models).
     """
@@ -50,6 +52,7 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
             "train_seconds": round(result["fit_seconds"], 2),
             "predict_seconds": round(result["predict_seconds"], 2),
             "epochs_run": result["epochs"], "params": result["params"],
+            "members": result["members"],
             "classes": [_plain(c) for c in classes],
             "class_names": _names(classes, class_names),
             "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
@@ -95,7 +98,9 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
              f"- test log loss: {result['log_loss']:.4f}",
              f"- training: {result['train_seconds']} s"
              + (f", {result['epochs_run']} epochs" if result["epochs_run"] else "")
-             + (f", {result['params']:,} parameters" if result["params"] else ""), "",
+             + (f", {result['params']:,} parameters" if result["params"] else ""),
+             *[f"- member {m}: test accuracy {v:.4f}"
+               for m, v in (result.get("members") or {}).items()], "",
              "Confusion matrix (rows: true class, columns: predicted):", "",
              "| | " + " | ".join(names) + " |",
              "|---" * (len(names) + 1) + "|"]
