@@ -14,11 +14,20 @@ import sys
 from pathlib import Path
 
 TARGETS = {
-    "mnist-mlp": 0.980, "mnist-mlp-wide": 0.986, "mnist-cnn": 0.994,
-    "mnist-cnn-augmented": 0.996, "fashion-mlp": 0.895, "fashion-cnn": 0.925,
-    "fashion-cnn-augmented": 0.935, "fashion-pca-logreg": None,
+    "mnist-mlp": ("mnist-mlp (classic)", 0.980),
+    "mnist-mlp-wide": ("best MNIST MLP", 0.986),
+    "mnist-mlp-ensemble": ("best MNIST MLP", 0.986),
+    "mnist-cnn": ("mnist-cnn", 0.994),
+    "mnist-cnn-augmented": ("best MNIST (augmentation and/or ensemble)", 0.996),
+    "mnist-cnn-ensemble": ("best MNIST (augmentation and/or ensemble)", 0.996),
+    "fashion-mlp": ("fashion-mlp", 0.895),
+    "fashion-cnn": ("fashion-cnn", 0.925),
+    "fashion-cnn-augmented": ("best Fashion (augmentation and/or ensemble)", 0.935),
+    "fashion-cnn-ensemble": ("best Fashion (augmentation and/or ensemble)", 0.935),
+    "fashion-pca-logreg": ("baseline (scikit-learn only)", None),
 }
-"""Test accuracy each pipeline should reach (issue 3); None: a baseline without a target."""
+"""The issue's target row each pipeline competes in, and its test accuracy (None: a baseline).
+A "best ..." row is met when any of its pipelines reaches it."""
 
 
 def main(names: list[str]) -> None:
@@ -34,10 +43,12 @@ def main(names: list[str]) -> None:
         result = evaluate_holdout(make_pipeline(name), dataset.X, dataset.y, dataset.X_test,
                                   dataset.y_test, name=name,
                                   class_names=dataset.class_names)
-        target = TARGETS.get(name)
+        row, target = TARGETS.get(name, (None, None))
         print(json.dumps({"benchmark": "images", "pipeline": name,
-                          "test_accuracy": result["accuracy"], "target": target,
+                          "test_accuracy": result["accuracy"], "target_row": row,
+                          "target": target,
                           "met": None if target is None else result["accuracy"] >= target,
+                          "members": result["members"],
                           "train_seconds": result["train_seconds"],
                           "epochs_run": result["epochs_run"], "params": result["params"],
                           "cpus": os.cpu_count()}), flush=True)

@@ -47,6 +47,37 @@ def test_networks_train_on_raw_images_and_round_trip(digits, name, tmp_path):
     np.testing.assert_array_equal(load(path).predict_proba(x_test), proba)
 
 
+def test_cnn_ensemble_averages_seeded_members_and_reports_totals(digits):
+    x, y, x_test, y_test = digits
+    result = evaluate_holdout(make_pipeline("mnist-cnn-ensemble", epochs=1, batch_size=64),
+                              x, y, x_test, y_test, name="mnist-cnn-ensemble")
+    single = evaluate_holdout(make_pipeline("mnist-cnn-augmented", epochs=1, batch_size=64),
+                              x, y, x_test, y_test)
+    assert list(result["members"]) == ["seed_0", "seed_1", "seed_2"]
+    assert result["params"] == 3 * single["params"] and result["epochs_run"] == 3
+    assert single["members"] is None
+
+
+def test_grid_search_reaches_routed_parameters_and_keras_callbacks(digits, tmp_path):
+    import keras
+    from sklearn.model_selection import GridSearchCV
+
+    x, y, _, _ = digits
+    best = tmp_path / "best.keras"
+    callbacks = [keras.callbacks.EarlyStopping(patience=1),
+                 keras.callbacks.ModelCheckpoint(str(best), save_best_only=True)]
+    pipe = make_pipeline("mnist-mlp", epochs=3, batch_size=64, validation_split=0.2,
+                         callbacks=callbacks)
+    grid = {"model__model__hidden": [(16,), (32,)],
+            "model__optimizer__learning_rate": [1e-3, 3e-3]}
+    search = GridSearchCV(pipe, grid, cv=2).fit(x[:200], y[:200])
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_params_["model__model__hidden"] in grid["model__model__hidden"]
+    assert search.best_estimator_[-1].model_.layers[1].units == \
+        search.best_params_["model__model__hidden"][0]
+    assert best.is_file() and keras.models.load_model(best).count_params() > 0
+
+
 def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path):
     x, y, x_test, y_test = digits
     result = evaluate_holdout(make_pipeline("mnist-mlp", epochs=2), x, y, x_test, y_test,
