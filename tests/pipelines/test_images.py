@@ -86,10 +86,16 @@ def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path)
     assert matrix.shape == (10, 10) and matrix.sum() == 100
     assert result["accuracy"] == pytest.approx(np.trace(matrix) / 100)
     assert result["epochs_run"] == 2 and result["params"] == 784 * 512 + 512 + 512 * 10 + 10
+    history = result["history"]
+    assert len(history["loss"]) == len(history["test_loss"]) == len(history["test_accuracy"]) == 2
+    assert history["test_accuracy"][-1] == pytest.approx(result["accuracy"], abs=0.011)
+    assert history["test_loss"][-1] == pytest.approx(result["log_loss"], rel=1e-3)
+    assert result["monitor_seconds"] > 0 and result["train_seconds"] > 0
     folder = write_holdout_report(result, tmp_path / "r")
     saved = json.loads((folder / "report.json").read_text())
     assert saved["confusion"] == result["confusion"] and (folder / "loss.png").is_file()
     assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    assert "test accuracy after each epoch" in (folder / "report.md").read_text()
 
 
 def test_fashion_holdout_report_names_the_clothes(shared_datasets, tmp_path):

@@ -3,6 +3,7 @@ MNIST way of reporting), with the confusion matrix and the learning curve."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,9 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
         networks: the members' totals), ``members`` (each member's test accuracy, or None
         when the model is no ensemble), ``classes``,
         ``class_names`` (or None), ``confusion`` (rows: true class, columns: predicted) and
-        ``history`` (per-epoch losses, Keras models).
+        ``history`` (Keras models: per-epoch training loss, and the test split's loss and
+        accuracy after each epoch, watched only: training never sees them).
+        ``train_seconds`` leaves out ``monitor_seconds``, the time spent watching.
     """
     if y_test is None:
         raise KagglekitError(f"{name}: this data set has no labelled test split; use "
@@ -43,20 +46,46 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
                              "the cross-validation (evaluate without --holdout)")
     both = np.concatenate([np.asarray(X), np.asarray(X_test)])
     train, test = np.arange(len(y)), np.arange(len(y), len(y) + len(y_test))
+    monitor = _watch_test_split(pipeline, X, y, X_test, y_test)
     result = _fit_and_score(pipeline, both, np.concatenate([y, y_test]), train, test, task,
                             summary=False)
+    history, watched = result["history"], 0.0
+    if monitor is not None and history is not None:
+        history = {**history, "test_loss": monitor.loss, "test_accuracy": monitor.accuracy}
+        watched = monitor.seconds
     classes = np.unique(np.concatenate([y, y_test]))
     return {"pipeline": name, "task": task, "seed": seed, "train_rows": len(y),
             "test_rows": len(y_test), "accuracy": round(float(result["accuracy"]), 6),
             "log_loss": round(float(result["log_loss"]), 6),
-            "train_seconds": round(result["fit_seconds"], 2),
+            "train_seconds": round(result["fit_seconds"] - watched, 2),
+            "monitor_seconds": round(watched, 2),
             "predict_seconds": round(result["predict_seconds"], 2),
             "epochs_run": result["epochs"], "params": result["params"],
             "members": result["members"],
             "classes": [_plain(c) for c in classes],
             "class_names": _names(classes, class_names),
             "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
-            "history": result["history"]}
+            "history": history}
+
+
+def _watch_test_split(pipeline, X, y, X_test, y_test):
+    """Hang a :class:`~kagglekit.models.keras.HeldOutMonitor` on the Keras classifier that ends
+    ``pipeline``, fed the test rows through a copy of the preprocessing fitted on the training
+    rows. None for other models, ensembles (their members are copies) and test labels the
+    training rows lack."""
+    keras_layer = sys.modules.get("kagglekit.models.keras")  # not loaded: no Keras model here
+    final = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
+    if keras_layer is None or not isinstance(final, keras_layer.KerasClassifier):
+        return None
+    classes = np.unique(y)
+    if not np.isin(y_test, classes).all():
+        return None
+    rows = X_test
+    if hasattr(pipeline, "steps") and len(pipeline.steps) > 1:
+        rows = clone(pipeline[:-1]).fit(X, y).transform(X_test)
+    monitor = keras_layer.HeldOutMonitor(rows, np.searchsorted(classes, y_test), len(classes))
+    final.set_params(fit__callbacks=[*(getattr(final, "fit__callbacks", None) or []), monitor])
+    return monitor
 
 
 def _names(classes, class_names) -> list[str] | None:
@@ -87,7 +116,7 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
                                                names=dict(enumerate(names)),
                                                predictions="test split")}
     if result["history"]:
-        images["loss.png"] = plots.loss_curves(result["pipeline"], [result["history"]])
+        images["loss.png"] = plots.holdout_curves(result["pipeline"], result["history"])
     for path, png in images.items():
         atomic_write(folder / path, lambda tmp, png=png: tmp.write_bytes(png))
     write_json_atomic(folder / "report.json", {**result, "plots": list(images)})
@@ -100,7 +129,10 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
              + (f", {result['epochs_run']} epochs" if result["epochs_run"] else "")
              + (f", {result['params']:,} parameters" if result["params"] else ""),
              *[f"- member {m}: test accuracy {v:.4f}"
-               for m, v in (result.get("members") or {}).items()], "",
+               for m, v in (result.get("members") or {}).items()],
+             *(["- test accuracy after each epoch (watched, never trained on): "
+                + ", ".join(f"{a:.4f}" for a in result["history"]["test_accuracy"])]
+               if (result["history"] or {}).get("test_accuracy") else []), "",
              "Confusion matrix (rows: true class, columns: predicted):", "",
              "| | " + " | ".join(names) + " |",
              "|---" * (len(names) + 1) + "|"]

@@ -58,6 +58,40 @@ def loss_curves(name: str, histories: list[dict]) -> bytes:
     return _png(fig)
 
 
+def holdout_curves(name: str, history: dict) -> bytes:
+    """Per epoch: training loss beside the test split's loss (left), the test accuracy
+    (right, when watched)."""
+    from matplotlib.ticker import MaxNLocator
+
+    watched = bool(history.get("test_loss"))
+    fig = _figure(9 if watched else 4.8, 3.6)
+    axes = fig.subplots(1, 2 if watched else 1, squeeze=False).flat
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    axes[0].plot(epochs, history["loss"], marker="o", markersize=3, label="training loss")
+    if history.get("val_loss"):
+        axes[0].plot(epochs, history["val_loss"], marker="o", markersize=3, linestyle=":",
+                     label="validation loss")
+    if watched:
+        axes[0].plot(epochs, history["test_loss"], marker="o", markersize=3, linestyle="--",
+                     label="test loss (watched)")
+        axes[1].plot(epochs, history["test_accuracy"], marker="o", markersize=3,
+                     color="tab:green")
+        axes[1].set_ylabel("test accuracy")
+        axes[1].set_title(f"test accuracy after each epoch (last: "
+                          f"{history['test_accuracy'][-1]:.4f})")
+    axes[0].set_ylabel("loss")
+    axes[0].set_title("loss per epoch")
+    axes[0].legend(fontsize="small")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{name}: learning curve (the test split is watched, never trained on)"
+                 if watched else f"{name}: learning curve")
+    fig.tight_layout()
+    return _png(fig)
+
+
 def confusion(name: str, truth, predicted, *, names=None,
               predictions: str = "out-of-fold") -> bytes:
     """Confusion matrix of predictions (counts, rows: true class); ``names`` maps a class label
@@ -71,7 +105,7 @@ def confusion(name: str, truth, predicted, *, names=None,
     fig = _figure(size + 1, size)
     ax = fig.subplots()
     image = ax.imshow(matrix, cmap="Blues")
-    fig.colorbar(image, ax=ax, label="rows")
+    fig.colorbar(image, ax=ax, label="count")
     ticks = np.arange(len(labels))
     texts = [str((names or {}).get(v, v)) for v in labels]
     slanted = any(len(text) > 3 for text in texts)  # long names would overlap

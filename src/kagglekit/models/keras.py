@@ -111,6 +111,46 @@ def _dtype_policy(precision):
         keras.config.set_dtype_policy(before)
 
 
+class HeldOutMonitor(keras.callbacks.Callback):
+    """After every training epoch, the network's log loss and accuracy on held-out rows.
+
+    Monitoring only: training never reads it (no early stopping, no choice of weights), so a
+    test split may be watched without being fitted to. The seconds spent predicting are
+    counted apart, so the training time can leave them out.
+
+    Parameters
+    ----------
+    X : array
+        The held-out rows, already preprocessed (what the network takes).
+    y_index : array of int
+        Their classes as indices into the classifier's sorted ``classes_``.
+    n_classes : int
+    """
+
+    def __init__(self, X, y_index, n_classes: int):
+        super().__init__()
+        self.X, self.y_index, self.n_classes = X, np.asarray(y_index), int(n_classes)
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
+        self.seconds = 0.0
+
+    def on_epoch_end(self, epoch, logs=None):
+        import time
+
+        from sklearn.metrics import log_loss
+
+        start = time.perf_counter()
+        proba = np.asarray(self.model.predict(self.X, batch_size=PREDICT_BATCH_SIZE,
+                                              verbose=0), dtype=np.float64)
+        if proba.shape[1] == 1:  # one sigmoid unit: P(second class)
+            proba = np.hstack([1.0 - proba, proba])
+        proba /= proba.sum(axis=1, keepdims=True)  # float32 softmax sums are off by ~1e-7
+        labels = np.arange(self.n_classes)
+        self.loss.append(round(float(log_loss(self.y_index, proba, labels=labels)), 6))
+        self.accuracy.append(round(float(np.mean(proba.argmax(axis=1) == self.y_index)), 6))
+        self.seconds += time.perf_counter() - start
+
+
 class _TrainingOptions:
     """Parameters shared by the classifier and the regressor (put first in the bases)."""
 
