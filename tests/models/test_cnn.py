@@ -27,9 +27,11 @@ def test_blocks_of_unpadded_convolutions(filters, per_block):
     assert pooled.output.shape[1:] == (side, side, filters[-1])
 
 
-def test_batch_norm_follows_every_convolution_and_the_dense_layer():
+def test_batch_norm_follows_every_pooling_and_the_dense_layer():
     _, names = _layers(batch_norm=True)
     assert names.count("BatchNormalization") == 3
+    assert all(names[i - 1] in ("MaxPooling2D", "Dense")
+               for i, name in enumerate(names) if name == "BatchNormalization")
 
 
 @pytest.mark.parametrize(("augment", "flip"), [("digits", False), ("fashion", True)])

@@ -22,8 +22,8 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
 
     Per entry of ``filters`` a block: ``convs_per_block`` 3x3 convolutions (ReLU, no padding:
     each trims a pixel of border, so 28x28 images allow three single-convolution blocks) and
-    2x2 max pooling (then dropout ``conv_dropout``); then a dense layer of ``dense`` units
-    with dropout ``dropout`` and the output layer of
+    2x2 max pooling (then batch normalization, then dropout ``conv_dropout``); then a dense
+    layer of ``dense`` units with dropout ``dropout`` and the output layer of
     :func:`~kagglekit.models.dense.output_spec`.
 
     Parameters
@@ -40,7 +40,8 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
     conv_dropout : float
         Dropout after each pooling.
     batch_norm : bool
-        Batch normalization after each convolution and the dense layer.
+        Batch normalization after each block's pooling (a quarter of the values a
+        normalization after the convolution would see) and after the dense layer.
     augment : {"digits", "fashion"} or None
         Random rotation, translation, zoom (and horizontal flips for ``fashion``) as the
         first layers; active only in training, so predictions are unchanged.
@@ -78,9 +79,10 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
         x = keras.layers.RandomZoom(setting["zoom"], fill_mode="constant")(x)
     for count in filters:
         for _ in range(int(convs_per_block)):
-            x = keras.layers.Conv2D(int(count), 3, use_bias=not batch_norm)(x)
-            x = _normalized_relu(x, batch_norm)
+            x = keras.layers.Conv2D(int(count), 3, activation="relu")(x)
         x = keras.layers.MaxPooling2D()(x)
+        if batch_norm:  # after pooling: a quarter of the values to normalize
+            x = keras.layers.BatchNormalization()(x)
         if conv_dropout:
             x = keras.layers.Dropout(conv_dropout)(x)
     x = keras.layers.Flatten()(x)
