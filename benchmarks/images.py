@@ -51,6 +51,9 @@ def main(names: list[str]) -> None:
                           "members": result["members"],
                           "train_seconds": result["train_seconds"],
                           "epochs_run": result["epochs_run"], "params": result["params"],
+                          "test_accuracy_by_epoch": (result["history"] or {}).get(
+                              "test_accuracy"),
+                          "monitor_seconds": result["monitor_seconds"],
                           "cpus": os.cpu_count()}), flush=True)
 
 
