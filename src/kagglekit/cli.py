@@ -115,7 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("pipeline_or_model", help="a registered pipeline name or a .joblib model")
     sm.add_argument("--out", metavar="DIR", default="submissions")
     sm.add_argument("--seed", type=_seed, default=0)
-    sm.add_argument("--test", metavar="FILE", help="test CSV to predict (for `tabular` models)")
+    sm.add_argument("--test", metavar="FILE", help="test CSV to predict (`tabular` models, "
+                    "mnist-*: Kaggle's Digit Recognizer test.csv)")
+    sm.add_argument("--train", metavar="FILE", help="mnist-*: fit on Kaggle's Digit Recognizer "
+                    "train.csv (default: the official MNIST training images)")
     sm.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="parameter of the pipeline fitted now (not of a saved model)")
 
@@ -458,6 +461,9 @@ def _search_progress(folds: int):
 
 def cmd_submission(args) -> None:
     options = _tabular(args, args.pipeline_or_model)
+    if options and args.train:
+        raise KagglekitError("--train is Kaggle's Digit Recognizer train.csv; `tabular` "
+                             "trains on --csv FILE")
     if options:
         from kagglekit import tabular
 
@@ -471,7 +477,7 @@ def cmd_submission(args) -> None:
 
         path = submission_from(args.pipeline_or_model, args.out, seed=args.seed,
                                data_dir=args.data_dir, test_csv=args.test,
-                               params=_params(args.set))
+                               train_csv=args.train, params=_params(args.set))
     print(f"submission: {path}")
 
 

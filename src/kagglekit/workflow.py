@@ -5,6 +5,7 @@ Every step is a library function the CLI and scripts can call on their own too.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,11 +199,15 @@ def write_predictions(chunks, out, *, overwrite: bool = False, progress=None) ->
 
 
 def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int = 0,
-                    data_dir=None, test_csv=None, params: dict | None = None) -> Path:
+                    data_dir=None, test_csv=None, train_csv=None,
+                    params: dict | None = None) -> Path:
     """A submission from a saved ``.joblib`` model, or from a pipeline name fitted now (with
     ``params`` as in :func:`kagglekit.make_pipeline`).
 
-    A model trained by the ``tabular`` job predicts ``test_csv``."""
+    A model trained by the ``tabular`` job predicts ``test_csv``; so does an MNIST pipeline
+    (Kaggle's Digit Recognizer), fitted on ``train_csv`` (Kaggle's ``train.csv``) when given,
+    else on the official MNIST training images, with a warning: Kaggle's test images are
+    MNIST images too, some of them among those, so the leaderboard score would flatter it."""
     path = Path(pipeline_or_model)
     if path.suffix == ".joblib" or path.is_file():
         if params:
@@ -227,11 +232,24 @@ def submission_from(pipeline_or_model: str, out_dir="submissions", *, seed: int 
         return submission(pipeline, name, out_dir, cv_score=cv, model_path=path,
                           dataset=dataset, task=task)
     spec = get_spec(pipeline_or_model)
+    if train_csv and spec.task.dataset != "mnist":
+        raise KagglekitError("--train FILE is Kaggle's Digit Recognizer train.csv, for mnist-* "
+                             "pipelines")
     if spec.task.dataset in IMAGE_DATASETS:
         images = _digit_test_images(spec.task, spec.name, test_csv)  # before the fit
-        dataset = load_dataset(spec.task.dataset, data_dir)
+        if train_csv:
+            from kagglekit.data.images import read_digit_csv
+
+            X, y = read_digit_csv(train_csv, training=True)
+        else:
+            warnings.warn("training on the official MNIST training images: Kaggle's Digit "
+                          "Recognizer test images come from MNIST as well, so the leaderboard "
+                          "score will be optimistic; give Kaggle's train.csv with --train FILE",
+                          UserWarning, stacklevel=2)
+            dataset = load_dataset(spec.task.dataset, data_dir)
+            X, y = dataset.X, dataset.y
         pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)
-        return _digit_submission(pipeline.fit(dataset.X, dataset.y), images, spec.name, out_dir)
+        return _digit_submission(pipeline.fit(X, y), images, spec.name, out_dir)
     dataset = load_dataset(spec.task.dataset, data_dir)
     _check_test_rows(dataset)  # before the fit
     pipeline = seed_pipeline(make_pipeline(spec.name, **(params or {})), seed)

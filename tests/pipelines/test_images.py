@@ -138,6 +138,32 @@ def test_a_saved_mnist_model_writes_a_digit_recognizer_submission(digits, tmp_pa
         submission_from("fashion-cnn", tmp_path / "subs", test_csv=tmp_path / "test.csv")
 
 
+def test_digit_recognizer_submission_trains_on_kaggles_train_csv(digits, shared_datasets,
+                                                                 tmp_path, recwarn):
+    import pandas as pd
+
+    from kagglekit.workflow import submission_from
+
+    x, y, x_test, _ = digits
+    pixels = [f"pixel{i}" for i in range(784)]
+    train = pd.DataFrame(x.reshape(len(x), -1), columns=pixels)
+    train.insert(0, "label", y)
+    train.to_csv(tmp_path / "train.csv", index=False)
+    pd.DataFrame(x_test[:7].reshape(7, -1), columns=pixels).to_csv(tmp_path / "test.csv",
+                                                                   index=False)
+    out = submission_from("mnist-mlp", tmp_path / "a", train_csv=tmp_path / "train.csv",
+                          test_csv=tmp_path / "test.csv", params={"epochs": 1})
+    assert pd.read_csv(out)["ImageId"].tolist() == list(range(1, 8))
+    assert not [w for w in recwarn if "optimistic" in str(w.message)]
+    with pytest.warns(UserWarning, match="leaderboard score will be optimistic"):
+        submission_from("mnist-mlp", tmp_path / "b", data_dir=shared_datasets,
+                        test_csv=tmp_path / "test.csv",
+                        params={"epochs": 1, "batch_size": 2048})
+    with pytest.raises(KagglekitError, match="--train FILE is Kaggle's Digit Recognizer"):
+        submission_from("fashion-cnn", tmp_path / "c", train_csv=tmp_path / "train.csv",
+                        test_csv=tmp_path / "test.csv")
+
+
 def test_run_refuses_image_pipelines_before_training(shared_datasets, tmp_path):
     from kagglekit.errors import KagglekitError
     from kagglekit.workflow import run
