@@ -34,11 +34,14 @@ def test_batch_norm_follows_every_pooling_and_the_dense_layer():
                for i, name in enumerate(names) if name == "BatchNormalization")
 
 
-@pytest.mark.parametrize(("augment", "flip"), [("digits", False), ("fashion", True)])
-def test_augmentation_layers_come_first_and_flip_only_clothes(augment, flip):
+@pytest.mark.parametrize(("augment", "flip", "shift"), [
+    ("digits", False, True), ("fashion", True, False), ("fashion-shifts", True, True)])
+def test_augmentation_layers_come_first_and_flip_only_clothes(augment, flip, shift):
     _, names = _layers(augment=augment)
     assert ("RandomFlip" in names) is flip
-    assert names.index("RandomTranslation") < names.index("Conv2D")
+    assert all((layer in names) is shift
+               for layer in ("RandomRotation", "RandomTranslation", "RandomZoom"))
+    assert max(i for i, n in enumerate(names) if n.startswith("Random")) < names.index("Conv2D")
 
 
 @pytest.mark.parametrize(("params", "message"), [
