@@ -111,11 +111,12 @@ def mnist_cnn_ensemble() -> Pipeline:
     return cnn(members=3, epochs=6, lr_decay=0.6)
 
 
-@register("fashion-cnn-ensemble", "Fashion-MNIST: 3 seeds of fashion-cnn-augmented (6 epochs "
-          "each), probabilities averaged", FASHION)
+@register("fashion-cnn-ensemble", "Fashion-MNIST: 3 seeds of fashion-cnn (6 epochs each, "
+          "faster decay), probabilities averaged", FASHION)
 def fashion_cnn_ensemble() -> Pipeline:
-    return cnn(members=3, model__augment="fashion", model__dense=256, model__conv_dropout=0.2,
-               epochs=6, lr_decay=0.6)
+    # Flipped images (fashion-cnn-augmented) scored 0.9212 against fashion-cnn's 0.9263 in
+    # the same 18 epochs: augmentation pays off only over more epochs than the time allows.
+    return cnn(members=3, model__dense=256, model__conv_dropout=0.2, epochs=6, lr_decay=0.6)
 
 
 @register("fashion-pca-logreg", "Fashion-MNIST: PCA (100 components) + logistic regression "
