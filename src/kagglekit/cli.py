@@ -323,7 +323,9 @@ def _holdout(args, candidate, dataset) -> None:
           + (f", {result['epochs_run']} epochs, {result['params']:,} parameters"
              if result["params"] else ""))
     if report:
-        print(f"report: {report / 'report.md'} (also report.json, confusion.png)")
+        others = ", ".join(["report.json", "confusion.png"]
+                           + (["loss.png"] if (report / "loss.png").is_file() else []))
+        print(f"report: {report / 'report.md'} (also {others})")
 
 
 def _print_result(result, args) -> None:
