@@ -46,6 +46,8 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
                              "the cross-validation (evaluate without --holdout)")
     both = np.concatenate([np.asarray(X), np.asarray(X_test)])
     train, test = np.arange(len(y)), np.arange(len(y), len(y) + len(y_test))
+    classes = np.unique(np.concatenate([y, y_test]))
+    names = _names(classes, class_names)  # a mistake shows before the training, not after
     monitor = _watch_test_split(pipeline, X, y, X_test, y_test)
     result = _fit_and_score(pipeline, both, np.concatenate([y, y_test]), train, test, task,
                             summary=False)
@@ -53,7 +55,6 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
     if monitor is not None and history is not None:
         history = {**history, "test_loss": monitor.loss, "test_accuracy": monitor.accuracy}
         watched = monitor.seconds
-    classes = np.unique(np.concatenate([y, y_test]))
     return {"pipeline": name, "task": task, "seed": seed, "train_rows": len(y),
             "test_rows": len(y_test), "accuracy": round(float(result["accuracy"]), 6),
             "log_loss": round(float(result["log_loss"]), 6),
@@ -63,7 +64,7 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
             "epochs_run": result["epochs"], "params": result["params"],
             "members": result["members"],
             "classes": [_plain(c) for c in classes],
-            "class_names": _names(classes, class_names),
+            "class_names": names,
             "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
             "history": history}
 
