@@ -93,7 +93,10 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
         if conv_dropout:
             x = keras.layers.Dropout(conv_dropout)(x)
     x = keras.layers.Flatten()(x)
-    x = _normalized_relu(keras.layers.Dense(int(dense), use_bias=not batch_norm)(x), batch_norm)
+    x = keras.layers.Dense(int(dense), use_bias=not batch_norm)(x)
+    if batch_norm:
+        x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.Activation("relu")(x)
     if dropout:
         x = keras.layers.Dropout(dropout)(x)
     outputs = keras.layers.Dense(units, activation=activation)(x)
@@ -102,10 +105,3 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
                   metrics=compile_kwargs.get("metrics"))
     return model
 
-
-def _normalized_relu(x, batch_norm: bool):
-    import keras
-
-    if batch_norm:
-        x = keras.layers.BatchNormalization()(x)
-    return keras.layers.Activation("relu")(x)
