@@ -50,7 +50,7 @@ def main(names: list[str]) -> None:
                           "met": None if target is None else result["accuracy"] >= target,
                           "members": result["members"],
                           "train_seconds": result["train_seconds"],
-                          "epochs_run": result["epochs_run"], "params": result["params"],
+                          "epochs_run": result["epochs_run"], "n_weights": result["n_weights"],
                           "test_accuracy_by_epoch": (result["history"] or {}).get(
                               "test_accuracy"),
                           "monitor_seconds": result["monitor_seconds"],

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kagglekit import load, load_dataset, make_pipeline, save
-from kagglekit.features import lean
+from kagglekit.pipelines import lean
 from kagglekit.models import keras as keras_layer
 
 

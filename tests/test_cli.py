@@ -26,12 +26,12 @@ def _run(*argv):
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["list"]])
-def test_help_and_list_do_not_import_tensorflow_kaggle_or_matplotlib(argv):
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["evaluate", "--folds", "x"]])
+def test_help_list_and_argument_errors_import_no_heavy_library(argv):
     code = ("import sys; from kagglekit.cli import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras', 'matplotlib')\n"
-            "       if m in sys.modules]\n"
+            "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras', 'matplotlib',\n"
+            "                   'sklearn', 'scipy') if m in sys.modules]\n"
             "print('IMPORTED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60).stdout
@@ -166,16 +166,19 @@ def test_predict_force_and_written_files_are_readable_by_others(workdir, titanic
 
 
 def test_predict_streams_chunks_to_stdout_and_file(workdir, titanic, capsys):
-    from kagglekit.workflow import predict_chunks, predict_to_csv
+    from kagglekit.jobs.predict import predict_chunks, write_predictions
+    from kagglekit.jobs.spec import from_manifest
+    from kagglekit.persistence import read_manifest
 
     model = make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)
     path = save(model, "lr.joblib", name="titanic-logreg")
+    spec = from_manifest(read_manifest(path))
     titanic.X_test.to_csv("in.csv", index=False)
-    chunks = list(predict_chunks(model, path, "in.csv", chunk_rows=100))
+    chunks = list(predict_chunks(model, spec, "in.csv", chunk_rows=100))
     assert [len(c) for c in chunks] == [100, 100, 100, 100, 18]
     seen = []
-    assert predict_to_csv(model, path, "in.csv", "p.csv", chunk_rows=100,
-                          progress=seen.append) == 418
+    assert write_predictions(predict_chunks(model, spec, "in.csv", chunk_rows=100), "p.csv",
+                             progress=seen.append) == 418
     assert seen == [100, 200, 300, 400, 418]
     whole = pd.read_csv("p.csv")
     assert whole["PassengerId"].tolist() == titanic.X_test["PassengerId"].tolist()
@@ -183,3 +186,35 @@ def test_predict_streams_chunks_to_stdout_and_file(workdir, titanic, capsys):
                                model.predict_proba(titanic.X_test)[:, 1].round(6))
     assert main(["predict", "lr.joblib", "in.csv"]) == 0
     assert capsys.readouterr().out == open("p.csv").read()
+
+
+def test_import_kagglekit_is_lazy_and_the_public_names_still_work():
+    code = ("import sys, kagglekit\n"
+            "print('IMPORTED', [m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules])\n"
+            "from kagglekit import make_pipeline, load_dataset, evaluate, save, load\n"
+            "from kagglekit import list_pipelines, KagglekitError\n"
+            "print('OK', callable(evaluate), 'make_pipeline' in dir(kagglekit))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "IMPORTED []" in out and "OK True True" in out
+
+
+def test_sigterm_while_predicting_leaves_no_file(workdir, titanic):
+    import signal
+    import time
+
+    model = make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)
+    save(model, "lr.joblib", name="titanic-logreg")
+    pd.concat([titanic.X_test] * 500, ignore_index=True).to_csv("big.csv", index=False)
+    proc = subprocess.Popen([sys.executable, "-m", "kagglekit.cli", "predict", "lr.joblib",
+                             "big.csv", "--out", "pred.csv"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while not list(workdir.glob(".pred.csv.*.tmp")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+    assert list(workdir.glob(".pred.csv.*.tmp")), "the temporary file never appeared"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert "kagglekit: interrupted" in proc.stderr.read()
+    assert not (workdir / "pred.csv").exists()
+    assert not list(workdir.glob(".pred.csv*"))  # no litter

@@ -97,18 +97,22 @@ def test_progress_shows_on_a_terminal_only(monkeypatch):
     import io
     import sys
 
-    from kagglekit.cli import _search_progress
+    from kagglekit.cli.output import Progress
 
     class Terminal(io.StringIO):
         def isatty(self):
             return True
 
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert _search_progress(2) is None
+    quiet = Progress("folds")
+    quiet(1, 4)
+    quiet.close()
+    assert not quiet.enabled and sys.stderr.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    show = _search_progress(2)
-    for trial, fold in [(1, 1), (1, 2), (2, 1), (2, 2)]:
-        show(trial, fold, 2)
+    bar = Progress("folds", description="kagglekit: trial folds")
+    for done in range(1, 5):
+        bar(done, 4)
+    bar.close()
     text = terminal.getvalue()
-    assert text.count("\r") == 4 and text.endswith("trial 2/2, fold 2/2 done\n")
+    assert bar.enabled and "kagglekit: trial folds" in text and "4/4" in text

@@ -4,23 +4,34 @@ The public API::
 
     from kagglekit import make_pipeline, load_dataset, evaluate, save, load, list_pipelines
 
-Importing kagglekit is light: TensorFlow loads only when a Keras model is built or loaded.
+Importing kagglekit is light: each name is imported when first used (PEP 562), so
+``import kagglekit`` and ``kagglekit --help`` load neither scikit-learn nor TensorFlow.
 """
 
-from kagglekit.data import load_dataset
-from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import evaluate
-from kagglekit.persistence import load, save
-from kagglekit.pipelines import list_pipelines, make_pipeline
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "KagglekitError",
-    "evaluate",
-    "list_pipelines",
-    "load",
-    "load_dataset",
-    "make_pipeline",
-    "save",
-]
+_PUBLIC = {
+    "KagglekitError": "kagglekit.errors",
+    "evaluate": "kagglekit.evaluation",
+    "list_pipelines": "kagglekit.pipelines",
+    "load": "kagglekit.persistence",
+    "load_dataset": "kagglekit.data",
+    "make_pipeline": "kagglekit.pipelines",
+    "save": "kagglekit.persistence",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'kagglekit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_PUBLIC])

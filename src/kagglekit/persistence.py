@@ -16,6 +16,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from kagglekit._compat import alias_moved_modules
 from kagglekit.errors import KagglekitError
 from kagglekit.fileio import atomic_write, sha256_of, timestamp, write_json_atomic
 from kagglekit.versions import package_versions
@@ -184,6 +185,7 @@ def load(path: str | Path):
                              "file was changed or corrupted after saving, so it is not loaded")
     if manifest is not None:
         _warn_on_version_change(path, manifest.get("versions"))
+    alias_moved_modules()  # models saved before a class moved still unpickle
     try:
         model = joblib.load(path)
     except Exception as exc:  # a damaged pickle can fail in many ways; all mean "unreadable"

@@ -47,7 +47,7 @@ def test_keras_pipeline_is_reproducible(small_titanic):
     assert all(h["val_loss"] == [] and h["best_epoch"] == 2 for h in a.histories)
     # the first fold's network, the one model_summary lists (other folds may one-hot more
     # or fewer columns)
-    assert a.params == sum(layer["params"] for layer in a.model_summary)
+    assert a.n_weights == sum(layer["params"] for layer in a.model_summary)
     assert "histories" not in a.to_dict() and "histories" in a.to_dict(with_oof=True)
 
 

@@ -63,7 +63,7 @@ def test_binary_report(binary_report):
     assert set(plots["confusion"]) == {"titanic-dnn", "titanic-logreg"}
     assert set(plots["loss"]) == {"titanic-dnn"}
     rows = {row["pipeline"]: row for row in report["leaderboard"]}
-    assert rows["titanic-dnn"]["params"] > 0 and rows["titanic-logreg"]["params"] is None
+    assert rows["titanic-dnn"]["n_weights"] > 0 and rows["titanic-logreg"]["n_weights"] is None
     assert rows["titanic-dnn"]["overfitting"] in (True, False)
     curves = report["training"]["titanic-dnn"]["histories"]
     assert len(curves) == 2 and all(len(c["loss"]) == len(c["val_loss"]) == 3 for c in curves)
@@ -91,7 +91,7 @@ def test_multiclass_report_has_confusion_matrices_and_curves(tmp_path):
     net = KerasClassifier(build_dense_net, model__hidden=(8,), epochs=3, optimizer="adam",
                           validation_split=0.25, random_state=0)
     result = evaluate(net, ds.X, ds.y, folds=2, name="net")
-    assert result.task == "multiclass" and result.params == 2 * 8 + 8 + 8 * 3 + 3
+    assert result.task == "multiclass" and result.n_weights == 2 * 8 + 8 + 8 * 3 + 3
     assert sorted(set(result.oof_labels)) <= ["a", "b", "c"]
     report, _ = _check_files(write_report([result], ds, tmp_path / "r", id_column=None))
     assert report["plots"]["roc"] is None and set(report["plots"]["confusion"]) == {"net"}

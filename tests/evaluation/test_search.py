@@ -7,7 +7,8 @@ import pytest
 from kagglekit import evaluate, make_pipeline
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import search as search_module
-from kagglekit.evaluation.search import route, search_pipeline
+from kagglekit.evaluation.search import search_pipeline
+from kagglekit.pipelines.params import route
 from kagglekit.evaluation.search_report import format_table, save_best, write_search_report
 from kagglekit.evaluation.space import Distribution, load_params, load_space, parse_space
 
@@ -173,7 +174,7 @@ def test_keras_space_routes_layer_sizes_as_tuples(small_titanic):
     pipe = make_pipeline("titanic-dnn", epochs=2)
     space = {"model__hidden": [[8], [8, 4]], "optimizer__learning_rate": {"loguniform":
              [1e-3, 1e-2]}, "batch_size": [64], "epochs": 2}
-    assert route(pipe, "model__hidden", space["model__hidden"]) == "model__model__hidden"
+    assert route(pipe, "model__hidden") == "model__model__hidden"
     assert route(pipe, "epochs") == "model__epochs"
     result = search_pipeline(pipe, X, y, space, method="bayes", trials=2, folds=2, seed=0)
     assert {tuple(t.params["model__hidden"]) for t in result.trials} <= {(8,), (8, 4)}
@@ -181,12 +182,15 @@ def test_keras_space_routes_layer_sizes_as_tuples(small_titanic):
     assert result.default.epochs == [2, 2]
 
 
-def test_route_reaches_the_network_inside_a_target_transformer():
-    pipe = make_pipeline("shift-relu")
-    assert route(pipe, "epochs", [3]) == "model__regressor__epochs"
-    assert route(pipe, "scale__with_mean", [True]) == "scale__with_mean"
-    with pytest.raises(KagglekitError, match="did you mean 'epochs'"):
-        route(pipe, "epoch", [3])
+def test_search_over_epochs_on_a_seed_ensemble_reaches_its_members(small_titanic):
+    X, y = small_titanic
+    pipe = make_pipeline("titanic-ensemble", epochs=1, model__n_members=2)
+    result = search_pipeline(pipe, X.iloc[:120], y.iloc[:120], {"epochs": [1, 2]},
+                             method="grid", trials=2, folds=2)
+    assert sorted(t.params["epochs"] for t in result.trials) == [1, 2]
+    assert result.default.epochs == [2, 2]  # 2 members x 1 epoch per fold
+    by_epochs = {t.params["epochs"]: t for t in result.trials}
+    assert by_epochs[1].folds == result.default.folds  # the registered setting, same folds
 
 
 def test_report_and_best_parameters(tmp_path, titanic):

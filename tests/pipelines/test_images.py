@@ -54,7 +54,7 @@ def test_cnn_ensemble_averages_seeded_members_and_reports_totals(digits):
     single = evaluate_holdout(make_pipeline("mnist-cnn-augmented", epochs=1, batch_size=64),
                               x, y, x_test, y_test)
     assert list(result["members"]) == ["seed_0", "seed_1", "seed_2"]
-    assert result["params"] == 3 * single["params"] and result["epochs_run"] == 3
+    assert result["n_weights"] == 3 * single["n_weights"] and result["epochs_run"] == 3
     assert single["members"] is None
 
 
@@ -85,7 +85,7 @@ def test_holdout_scores_the_test_split_with_a_confusion_matrix(digits, tmp_path)
     matrix = np.asarray(result["confusion"])
     assert matrix.shape == (10, 10) and matrix.sum() == 100
     assert result["accuracy"] == pytest.approx(np.trace(matrix) / 100)
-    assert result["epochs_run"] == 2 and result["params"] == 784 * 512 + 512 + 512 * 10 + 10
+    assert result["epochs_run"] == 2 and result["n_weights"] == 784 * 512 + 512 + 512 * 10 + 10
     history = result["history"]
     assert len(history["loss"]) == len(history["test_loss"]) == len(history["test_accuracy"]) == 2
     assert history["test_accuracy"][-1] == pytest.approx(result["accuracy"], abs=0.011)
@@ -120,29 +120,32 @@ def test_a_saved_mnist_model_writes_a_digit_recognizer_submission(digits, tmp_pa
     import pandas as pd
 
     from kagglekit.errors import KagglekitError
-    from kagglekit.workflow import submission_from
+    from kagglekit.jobs.spec import registered
+    from kagglekit.jobs.submission import from_model, from_pipeline
 
     x, y, x_test, _ = digits
     path = save(make_pipeline("mnist-mlp", epochs=1).fit(x, y), tmp_path / "m.joblib",
                 name="mnist-mlp")
     test = pd.DataFrame(x_test[:5].reshape(5, -1), columns=[f"pixel{i}" for i in range(784)])
     test.to_csv(tmp_path / "test.csv", index=False)
-    out = submission_from(str(path), tmp_path / "subs", test_csv=tmp_path / "test.csv")
+    out = from_model(str(path), tmp_path / "subs", test_csv=tmp_path / "test.csv")
     frame = pd.read_csv(out)
     assert frame.columns.tolist() == ["ImageId", "Label"]
     assert frame["ImageId"].tolist() == [1, 2, 3, 4, 5]
     assert frame["Label"].between(0, 9).all()
     with pytest.raises(KagglekitError, match="--test FILE"):
-        submission_from(str(path), tmp_path / "subs")
+        from_model(str(path), tmp_path / "subs")
     with pytest.raises(KagglekitError, match="no Kaggle competition"):
-        submission_from("fashion-cnn", tmp_path / "subs", test_csv=tmp_path / "test.csv")
+        from_pipeline(registered("fashion-cnn"), tmp_path / "subs",
+                      test_csv=tmp_path / "test.csv")
 
 
 def test_digit_recognizer_submission_trains_on_kaggles_train_csv(digits, shared_datasets,
                                                                  tmp_path, recwarn):
     import pandas as pd
 
-    from kagglekit.workflow import submission_from
+    from kagglekit.jobs.spec import registered
+    from kagglekit.jobs.submission import from_pipeline
 
     x, y, x_test, _ = digits
     pixels = [f"pixel{i}" for i in range(784)]
@@ -151,22 +154,25 @@ def test_digit_recognizer_submission_trains_on_kaggles_train_csv(digits, shared_
     train.to_csv(tmp_path / "train.csv", index=False)
     pd.DataFrame(x_test[:7].reshape(7, -1), columns=pixels).to_csv(tmp_path / "test.csv",
                                                                    index=False)
-    out = submission_from("mnist-mlp", tmp_path / "a", train_csv=tmp_path / "train.csv",
-                          test_csv=tmp_path / "test.csv", params={"epochs": 1})
+    out = from_pipeline(registered("mnist-mlp", params={"epochs": 1}), tmp_path / "a",
+                        train_csv=tmp_path / "train.csv", test_csv=tmp_path / "test.csv")
     assert pd.read_csv(out)["ImageId"].tolist() == list(range(1, 8))
     assert not [w for w in recwarn if "optimistic" in str(w.message)]
     with pytest.warns(UserWarning, match="leaderboard score will be optimistic"):
-        submission_from("mnist-mlp", tmp_path / "b", data_dir=shared_datasets,
-                        test_csv=tmp_path / "test.csv",
-                        params={"epochs": 1, "batch_size": 2048})
+        from_pipeline(registered("mnist-mlp", shared_datasets,
+                                 {"epochs": 1, "batch_size": 2048}),
+                      tmp_path / "b", test_csv=tmp_path / "test.csv")
     with pytest.raises(KagglekitError, match="--train FILE is Kaggle's Digit Recognizer"):
-        submission_from("fashion-cnn", tmp_path / "c", train_csv=tmp_path / "train.csv",
-                        test_csv=tmp_path / "test.csv")
+        from_pipeline(registered("fashion-cnn"), tmp_path / "c",
+                      train_csv=tmp_path / "train.csv", test_csv=tmp_path / "test.csv")
 
 
 def test_run_refuses_image_pipelines_before_training(shared_datasets, tmp_path):
     from kagglekit.errors import KagglekitError
-    from kagglekit.workflow import run
+    from kagglekit.jobs.run import run
+    from kagglekit.jobs.spec import registered
 
+    with pytest.raises(KagglekitError, match="needs --test FILE .Kaggle's Digit Recognizer"):
+        run(registered("mnist-cnn", shared_datasets), reports=tmp_path / "r")
     with pytest.raises(KagglekitError, match="--holdout"):
-        run("mnist-cnn", data_dir=shared_datasets, reports=tmp_path / "r")
+        run(registered("fashion-cnn", shared_datasets), reports=tmp_path / "r")

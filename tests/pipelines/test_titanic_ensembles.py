@@ -6,7 +6,7 @@ from sklearn.linear_model import LogisticRegression
 
 from kagglekit import make_pipeline
 from kagglekit.features.inputs import InputSchema
-from kagglekit.features.lean import LeanPipeline
+from kagglekit.pipelines.lean import LeanPipeline
 from kagglekit.models.ensembles import SeedEnsemble
 from kagglekit.persistence import load, save
 

@@ -1,40 +1,27 @@
 """K-fold cross-validation of a pipeline (stratified for classifiers), with every number the
-report needs."""
+report needs. The folds are fitted and scored by :mod:`kagglekit.evaluation.engine`."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from sklearn.base import clone, is_classifier, is_regressor
-from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-from sklearn.model_selection import (
-    KFold,
-    RepeatedKFold,
-    RepeatedStratifiedKFold,
-    StratifiedKFold,
-)
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.backends import parallel_backend
-from kagglekit.evaluation.ensembles import member_scores
-from kagglekit.models.memory import release_keras
+from kagglekit.evaluation import ensembles
+from kagglekit.evaluation.engine import (
+    LOWER_IS_BETTER,
+    METRICS,
+    fit_and_score,
+    plain,
+    run_folds,
+    splitter,
+    task_of,
+)
 from kagglekit.seeding import seed_pipeline
-
-METRICS = {
-    "binary": ("accuracy", "roc_auc", "log_loss"),
-    "multiclass": ("accuracy", "log_loss"),
-    "regression": ("rmse", "mae"),
-}
-"""The metrics computed per task; the first is the headline metric."""
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
-METRIC_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
-                 "rmse": "RMSE", "mae": "MAE"}
-"""How reports name the metrics."""
 
 
 @dataclass
@@ -51,8 +38,8 @@ class CVResult:
     classifier (None for regression and repeated CV); ``oof_class_proba`` the out-of-fold
     probability of each class (rows x ``classes``, sorted) for a multiclass target (None
     otherwise). ``model_summary`` lists the layers of
-    the first fold's network (name, type, output shape, parameter count); ``params`` is the
-    first fold's network's parameter count, as in ``model_summary`` (other folds can differ:
+    the first fold's network (name, type, output shape, parameter count); ``n_weights`` is the
+    first fold's network's weight count, as in ``model_summary`` (other folds can differ:
     the input width follows the categories a fold's one-hot encoding saw; None without a
     Keras model); ``histories``
     holds, per fold of a Keras model, the per-epoch ``loss``, ``val_loss`` (empty without a
@@ -79,7 +66,7 @@ class CVResult:
     model_summary: list[dict] = field(default_factory=list, repr=False)
     holdout: dict | None = None
     oof_labels: list | None = field(default=None, repr=False)
-    params: int | None = None
+    n_weights: int | None = None
     histories: list[dict] = field(default_factory=list, repr=False)
     classes: list | None = None
     oof_class_proba: list[list[float]] | None = field(default=None, repr=False)
@@ -95,10 +82,48 @@ class CVResult:
         return data
 
 
+    @property
+    def gain(self) -> dict | None:
+        """The ensemble's gain over its best member (see
+        :func:`kagglekit.evaluation.ensembles.gain`); None when there are no members."""
+        if not self.members:
+            return None
+        return {"metric": self.metric,
+                **ensembles.gain(self.folds, self.members,
+                                 lower_is_better=self.metric in LOWER_IS_BETTER)}
+
+    def summary_line(self) -> str:
+        """``accuracy 0.8350 ± 0.0181  roc_auc 0.8807  fit 33.1s``: one line for logs."""
+        auc = self.scores.get("roc_auc")
+        auc_text = f"roc_auc {auc['mean']:.4f}  " if auc else ""
+        return (f"{self.metric} {self.mean:.4f} ± {self.std:.4f}  {auc_text}"
+                f"fit {self.fit_seconds:.1f}s")
+
+    def lines(self) -> list[str]:
+        """What ``kagglekit evaluate`` prints: the split, every metric with its folds, the
+        test set's scores, the fit time and an ensemble's gain."""
+        kind = "K-fold" if self.task == "regression" else "stratified"
+        folds = self.n_splits // self.repeats
+        repeated = f" ({folds} folds x {self.repeats})" if self.repeats > 1 else ""
+        out = [f"{self.pipeline}: {self.n_splits}-fold {kind} CV{repeated}, seed {self.seed}"]
+        for metric, s in self.scores.items():
+            values = " ".join(f"{v:.4f}" for v in s["folds"])
+            out.append(f"  {metric:<9} {s['mean']:.4f} ± {s['std']:.4f}   folds: {values}")
+        if self.holdout:
+            out.append("  test set  " + "  ".join(f"{k} {v:g}"
+                                                  for k, v in self.holdout.items()))
+        out.append(f"  fit time  {self.fit_seconds:.1f} s in all"
+                   f"{f'; epochs per fold {self.epochs}' if self.epochs else ''}")
+        if self.members:
+            out.append(f"  {ensembles.gain_line(self.gain)}")
+        return out
+
+
 def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
              folds: int = 5, repeats: int = 1, seed: int = 0, n_jobs: int = 1,
              name: str | None = None, holdout: tuple | None = None,
-             backend: str = "loky", scheduler: str | None = None) -> CVResult:
+             backend: str = "loky", scheduler: str | None = None,
+             on_fold=None) -> CVResult:
     """K-fold cross-validation (shuffled, seeded) of a classifier or regressor pipeline.
 
     Classifiers get stratified folds and accuracy, log loss (and ROC AUC for two classes);
@@ -117,7 +142,8 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     n_jobs : int
         Folds in parallel (joblib, separate processes). 1 is fastest for Keras on 2 cores.
     backend : {"loky", "dask"}, default="loky"
-        Where parallel folds run: local processes, or the Dask cluster at ``scheduler`` (see
+        Where parallel folds run: local processes, or a Dask cluster (``scheduler``'s, or a
+        local one when ``scheduler`` is None; see
         :func:`kagglekit.evaluation.backends.parallel_backend`). Same seed, same scores.
     scheduler : str, optional
         The Dask scheduler's address (``tcp://HOST:8786``), with ``backend="dask"``.
@@ -126,6 +152,8 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     holdout : (X_test, y_test), optional
         A labelled test set: the pipeline is also fitted on all of ``X, y`` and scored there
         (``CVResult.holdout``), e.g. outside the training range to measure extrapolation.
+    on_fold : callable, optional
+        ``on_fold(done, total)`` after each fold (folds run one at a time here only).
 
     Returns
     -------
@@ -138,19 +166,10 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         raise KagglekitError(f"need folds >= 2 and repeats >= 1, got {folds} and {repeats}")
     y = np.asarray(y)
     pipeline = seed_pipeline(clone(pipeline), seed)
-    task = _task(pipeline, y, folds)
-    if task == "regression":
-        splitter = (KFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
-                    RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
-    else:
-        splitter = (StratifiedKFold(folds, shuffle=True, random_state=seed) if repeats == 1
-                    else RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats,
-                                                 random_state=seed))
-    splits = list(splitter.split(X, y))
-    with parallel_backend(backend, scheduler):
-        results = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_and_score)(clone(pipeline), X, y, train, test, task, summary=i == 0)
-            for i, (train, test) in enumerate(splits))
+    task = task_of(pipeline, y, folds)
+    splits = list(splitter(task, folds, seed, repeats).split(X, y))
+    results = run_folds(pipeline, X, y, splits, task, n_jobs=n_jobs, backend=backend,
+                        scheduler=scheduler, on_fold=on_fold)
     single = task == "binary" or (task == "regression" and y.ndim == 1)
     oof = np.full(len(y), np.nan) if repeats == 1 and single else None
     labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
@@ -182,10 +201,10 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         oof_proba=None if oof is None else [round(float(p), 6) for p in oof],
         task=task, model_summary=results[0]["summary"],
         holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout),
-        oof_labels=None if labels is None else [_plain(v) for v in labels],
-        params=results[0]["params"],
+        oof_labels=None if labels is None else [plain(v) for v in labels],
+        n_weights=results[0]["n_weights"],
         histories=[r["history"] for r in results if r["history"] is not None],
-        classes=None if classes is None else [_plain(c) for c in classes],
+        classes=None if classes is None else [plain(c) for c in classes],
         oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
         members=_member_folds(results),
     )
@@ -209,65 +228,9 @@ def resolve(pipeline, X, y, name):
 def score_holdout(pipeline: Pipeline, X, y, X_test, y_test) -> dict:
     """Fit a clone of ``pipeline`` on all of ``X, y`` and score it on ``X_test, y_test``."""
     y, y_test = np.asarray(y), np.asarray(y_test)
-    pipeline = clone(pipeline).fit(X, y)
-    task = _task(pipeline, y, 1)
-    scores = _scores(pipeline, X_test, y_test, task)
-    return {"rows": len(y_test), **{m: float(f"{scores[m]:.6g}") for m in METRICS[task]}}
-
-
-def _task(pipeline: Pipeline, y: np.ndarray, folds: int) -> str:
-    if is_regressor(pipeline):
-        if not np.issubdtype(y.dtype, np.number):
-            raise KagglekitError("a regression target must be numeric; use a classifier for "
-                                 "labels")
-        return "regression"
-    if not is_classifier(pipeline):
-        raise KagglekitError("evaluate needs a classifier or regressor pipeline")
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise KagglekitError("the target has one class only; training needs at least two")
-    if counts.min() < folds:
-        raise KagglekitError(f"the smallest class has {counts.min()} rows, fewer than "
-                             f"{folds} folds; use --folds {counts.min()} or fewer")
-    return "binary" if len(classes) == 2 else "multiclass"
-
-
-def _fit_and_score(pipeline: Pipeline, X, y, train, test, task: str, *,
-                   summary: bool) -> dict:
-    from kagglekit.models.dense import layer_summary
-
-    start = time.perf_counter()
-    pipeline.fit(_rows(X, train), y[train])
-    fitted = time.perf_counter()
-    result = _scores(pipeline, _rows(X, test), y[test], task)
-    model = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
-    model = getattr(model, "regressor_", model)  # inside a TransformedTargetRegressor
-    network = getattr(model, "model_", None)
-    history = getattr(model, "history_", None)
-    epochs = getattr(model, "epochs_run_", None)
-    params = None if network is None else int(network.count_params())
-    nets = [getattr(m, "model_", None) for m in getattr(model, "estimators_", [])]
-    if nets and all(net is not None for net in nets):  # a SeedEnsemble of networks: totals
-        params = sum(int(net.count_params()) for net in nets)
-        epochs = sum(int(getattr(m, "epochs_run_", 0)) for m in model.estimators_)
-    predicted = time.perf_counter()
-    members = member_scores(pipeline, _rows(X, test), y[test],
-                            lambda m, Xt, yt: _scores(m, Xt, yt, task)[METRICS[task][0]])
-    outcome = {
-        **result,
-        "members": members,
-        "fit_seconds": fitted - start,
-        "predict_seconds": predicted - fitted,
-        "epochs": epochs,
-        "summary": layer_summary(network) if summary and network is not None else [],
-        "params": params,
-        "history": None if history is None else {
-            "loss": [round(float(v), 6) for v in history.get("loss", [])],
-            "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],
-            "best_epoch": int(getattr(model, "best_epoch_", len(history.get("loss", []))))},
-    }
-    release_keras(pipeline)  # everything needed is in `outcome`; memory stays flat over folds
-    return outcome
+    task = task_of(pipeline, y)
+    result = fit_and_score(clone(pipeline), X, y, X_test, y_test, task)
+    return {"rows": len(y_test), **{m: float(f"{result[m]:.6g}") for m in METRICS[task]}}
 
 
 def _member_folds(results: list[dict]) -> dict[str, list[float]] | None:
@@ -276,38 +239,6 @@ def _member_folds(results: list[dict]) -> dict[str, list[float]] | None:
         return None
     return {name: [round(r["members"][name], 6) for r in results]
             for name in results[0]["members"]}
-
-
-def _scores(pipeline: Pipeline, X, y, task: str) -> dict:
-    if task == "regression":
-        predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
-        error = predicted - y
-        return {"rmse": float(np.sqrt(np.mean(error ** 2))), "mae": float(np.mean(np.abs(error))),
-                "oof": predicted}
-    proba = pipeline.predict_proba(X)
-    classes = pipeline.classes_
-    clipped = np.clip(proba, 1e-7, 1 - 1e-7)
-    if task == "binary":
-        truth = (y == classes[1]).astype(int)
-        labels = (proba[:, 1] >= 0.5).astype(int)
-        return {"accuracy": accuracy_score(truth, labels),
-                "roc_auc": roc_auc_score(truth, proba[:, 1]),
-                "log_loss": log_loss(truth, clipped[:, 1], labels=[0, 1]),
-                "oof": proba[:, 1], "labels": classes[labels]}
-    predicted = classes[np.argmax(proba, axis=1)]
-    return {"accuracy": accuracy_score(y, predicted),
-            "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
-                                 labels=classes),
-            "oof": None, "labels": predicted, "proba": proba}
-
-
-def _rows(X, index):
-    return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
-
-
-def _plain(value):
-    """A NumPy scalar as the Python value JSON can hold (labels may be ints or strings)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _describe(pipeline) -> str:

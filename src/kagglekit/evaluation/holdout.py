@@ -11,8 +11,9 @@ from sklearn.base import clone
 from sklearn.metrics import confusion_matrix
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.cv import _fit_and_score, _plain, _task
+from kagglekit.evaluation.engine import fit_and_score, plain, task_of
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+from kagglekit.pipelines.params import final_estimator
 from kagglekit.seeding import seed_pipeline
 
 
@@ -27,9 +28,9 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
     dict
         ``pipeline, task, seed, train_rows, test_rows``, the task's metrics on the test
         split (``accuracy`` and ``log_loss`` for classifiers), ``train_seconds``,
-        ``predict_seconds``, ``epochs_run`` and ``params`` (Keras models; an ensemble of
-        networks: the members' totals), ``members`` (each member's test accuracy, or None
-        when the model is no ensemble), ``classes``,
+        ``predict_seconds``, ``epochs_run`` and ``n_weights`` (Keras models' weight count;
+        an ensemble of networks: the members' totals), ``members`` (each member's test
+        accuracy, or None when the model is no ensemble), ``classes``,
         ``class_names`` (or None), ``confusion`` (rows: true class, columns: predicted) and
         ``history`` (Keras models: per-epoch training loss, and the test split's loss and
         accuracy after each epoch, watched only: training never sees them).
@@ -40,17 +41,14 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
                              "cross-validation (evaluate without --holdout)")
     y, y_test = np.asarray(y), np.asarray(y_test)
     pipeline = seed_pipeline(clone(pipeline), seed)
-    task = _task(pipeline, y, 2)
+    task = task_of(pipeline, y, 2)
     if task == "regression":
         raise KagglekitError("--holdout reports classifiers; regression test scores come with "
                              "the cross-validation (evaluate without --holdout)")
-    both = np.concatenate([np.asarray(X), np.asarray(X_test)])
-    train, test = np.arange(len(y)), np.arange(len(y), len(y) + len(y_test))
     classes = np.unique(np.concatenate([y, y_test]))
     names = _names(classes, class_names)  # a mistake shows before the training, not after
     monitor = _watch_test_split(pipeline, X, y, X_test, y_test)
-    result = _fit_and_score(pipeline, both, np.concatenate([y, y_test]), train, test, task,
-                            summary=False)
+    result = fit_and_score(pipeline, X, y, X_test, y_test, task)
     history, watched = result["history"], 0.0
     if monitor is not None and history is not None:
         history = {**history, "test_loss": monitor.loss, "test_accuracy": monitor.accuracy}
@@ -61,9 +59,9 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
             "train_seconds": round(result["fit_seconds"] - watched, 2),
             "monitor_seconds": round(watched, 2),
             "predict_seconds": round(result["predict_seconds"], 2),
-            "epochs_run": result["epochs"], "params": result["params"],
+            "epochs_run": result["epochs"], "n_weights": result["n_weights"],
             "members": result["members"],
-            "classes": [_plain(c) for c in classes],
+            "classes": [plain(c) for c in classes],
             "class_names": names,
             "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
             "history": history}
@@ -75,7 +73,7 @@ def _watch_test_split(pipeline, X, y, X_test, y_test):
     rows. None for other models, ensembles (their members are copies) and test labels the
     training rows lack."""
     keras_layer = sys.modules.get("kagglekit.models.keras")  # not loaded: no Keras model here
-    final = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
+    final = final_estimator(pipeline)
     if keras_layer is None or not isinstance(final, keras_layer.KerasClassifier):
         return None
     classes = np.unique(y)
@@ -97,7 +95,7 @@ def _names(classes, class_names) -> list[str] | None:
         return [str(class_names[int(c)]) for c in classes]
     except (IndexError, TypeError, ValueError):
         raise KagglekitError(f"class_names has {len(class_names)} names; the labels "
-                             f"{[_plain(c) for c in classes]} are not 0..{len(class_names) - 1}"
+                             f"{[plain(c) for c in classes]} are not 0..{len(class_names) - 1}"
                              ) from None
 
 
@@ -128,7 +126,7 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
              f"- test log loss: {result['log_loss']:.4f}",
              f"- training: {result['train_seconds']} s"
              + (f", {result['epochs_run']} epochs" if result["epochs_run"] else "")
-             + (f", {result['params']:,} parameters" if result["params"] else ""),
+             + (f", {result['n_weights']:,} parameters" if result["n_weights"] else ""),
              *[f"- member {m}: test accuracy {v:.4f}"
                for m, v in (result.get("members") or {}).items()],
              *(["- test accuracy after each epoch (watched, never trained on): "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from kagglekit.evaluation.cv import METRIC_LABELS
+from kagglekit.evaluation.engine import METRIC_LABELS
 from kagglekit.evaluation.ensembles import GAIN_TEXT
 
 _STYLE = """
@@ -98,12 +98,12 @@ def _leaderboard(report: dict) -> str:
     for rank, row in enumerate(report["leaderboard"], 1):
         scores = [f"{row[f'{m}_mean']:.4f} ± {row[f'{m}_std']:.4f}" if f"{m}_mean" in row
                   else "" for m in metrics]
-        params = "" if row.get("params") is None else f"{row['params']:,}"
+        weights = "" if row.get("n_weights") is None else f"{row['n_weights']:,}"
         keras = row["pipeline"] in (report.get("training") or {})
         flag = {True: "yes", False: "no",
                 None: "no validation split" if keras else ""}[row.get("overfitting")]
         rows.append([rank, row["pipeline"], *scores, f"{row['fit_seconds']:.2f}",
-                     f"{row['predict_seconds']:.2f}", params, flag])
+                     f"{row['predict_seconds']:.2f}", weights, flag])
     return ("<h2>Leaderboard</h2>\n" + _table(header, rows, best=0)
             + "\n<p>fit s and predict s are totals over all folds; parameters counts the "
             "weights of the fitted Keras network (first fold, as in the network section); "

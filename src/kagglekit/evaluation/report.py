@@ -13,7 +13,8 @@ import pandas as pd
 
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import curves, ensembles
-from kagglekit.evaluation.cv import LOWER_IS_BETTER, METRIC_LABELS, CVResult
+from kagglekit.evaluation.cv import CVResult
+from kagglekit.evaluation.engine import LOWER_IS_BETTER, METRIC_LABELS
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
@@ -114,7 +115,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
     from kagglekit.evaluation import html, plots
 
     ranked = rank(results)
-    training = {r.pipeline: {"params": r.params, "histories": r.histories,
+    training = {r.pipeline: {"n_weights": r.n_weights, "histories": r.histories,
                              "overfitting": curves.verdict(r.histories)}
                 for r in results if r.histories}
     index, images = plots.report_plots(results, dataset.y)
@@ -152,10 +153,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
 def ensemble_gains(results: list[CVResult]) -> dict:
     """Pipeline -> the gain of its ensemble over the best member on the headline metric
     (:func:`kagglekit.evaluation.ensembles.gain`), for every result with members."""
-    return {r.pipeline: {"metric": r.metric,
-                         **ensembles.gain(r.folds, r.members,
-                                          lower_is_better=r.metric in LOWER_IS_BETTER)}
-            for r in results if r.members}
+    return {r.pipeline: r.gain for r in results if r.members}
 
 
 def rank(results: list[CVResult]) -> list[CVResult]:
@@ -165,7 +163,7 @@ def rank(results: list[CVResult]) -> list[CVResult]:
 
 def _row(result: CVResult, training: dict) -> dict:
     curves_of = training.get(result.pipeline)
-    row = {"pipeline": result.pipeline, "params": result.params,
+    row = {"pipeline": result.pipeline, "n_weights": result.n_weights,
            "overfitting": curves_of["overfitting"]["overfitting"] if curves_of else None}
     for metric in result.scores:
         row[f"{metric}_mean"] = round(result.scores[metric]["mean"], 4)
@@ -197,7 +195,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
                  else "" for m in metrics]
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
                      + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
-                     + ("" if r.params is None else str(r.params)) + " |")
+                     + ("" if r.n_weights is None else str(r.n_weights)) + " |")
     label = METRIC_LABELS.get(first.metric, first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",

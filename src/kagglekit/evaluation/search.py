@@ -1,9 +1,10 @@
-"""Hyperparameter search over routed pipeline parameters: grid and random through
-scikit-learn's GridSearchCV / RandomizedSearchCV, Bayesian through Optuna (optional extra).
+"""Hyperparameter search over routed pipeline parameters: grid and random candidates from
+scikit-learn's ``ParameterGrid`` / ``ParameterSampler`` (what ``GridSearchCV`` and
+``RandomizedSearchCV`` draw), Bayesian ones from Optuna's TPE sampler (optional extra).
 
-Every trial is cross-validated on the folds :func:`kagglekit.evaluate` uses for the same seed
-and scored with the task's metrics of :mod:`kagglekit.evaluation.cv`, so a trial that keeps the
-registered settings scores exactly what ``kagglekit evaluate`` prints.
+Every trial is :func:`kagglekit.evaluate` of the candidate: the same folds for the same seed,
+fitted and scored by the one engine, so a trial that keeps the registered settings scores
+exactly what ``kagglekit evaluate`` prints.
 """
 
 from __future__ import annotations
@@ -17,30 +18,14 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.model_selection import (
-    GridSearchCV,
-    KFold,
-    RandomizedSearchCV,
-    StratifiedKFold,
-    cross_validate,
-)
+from sklearn.model_selection import ParameterGrid, ParameterSampler
 from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.backends import parallel_backend
-from kagglekit.evaluation.cv import (
-    LOWER_IS_BETTER,
-    METRICS,
-    CVResult,
-    _scores,
-    _task,
-    evaluate,
-    resolve,
-)
+from kagglekit.evaluation.cv import CVResult, evaluate, resolve
+from kagglekit.evaluation.engine import LOWER_IS_BETTER, task_of
 from kagglekit.evaluation.space import Distribution, load_space, parse_space
-from kagglekit.models.memory import release_keras
-from kagglekit.pipelines.registry import set_param
+from kagglekit.pipelines.params import route
 from kagglekit.seeding import seed_pipeline
 
 METHODS = ("grid", "random", "bayes")
@@ -150,49 +135,55 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
         raise KagglekitError(f"need trials >= 1 and folds >= 2, got {trials} and {folds}")
     space = parse_space(space) if isinstance(space, dict) else load_space(space)
     pipeline = seed_pipeline(clone(pipeline), seed)
-    routes = {key: route(pipeline, key, spec) for key, spec in space.items()}
+    routes = {key: _route(pipeline, key, spec) for key, spec in space.items()}
     trials = _check_method(space, method, trials)
     if method == "bayes":
         optuna = _optuna()
-    y = np.asarray(y)
-    task = _task(pipeline, y, folds)
-    splitter = (KFold(folds, shuffle=True, random_state=seed) if task == "regression"
-                else StratifiedKFold(folds, shuffle=True, random_state=seed))
-    local = n_jobs == 1 and backend == "loky"
-    default = evaluate(pipeline, X, y, folds=folds, seed=seed, name=name, n_jobs=n_jobs,
-                       backend=backend, scheduler=scheduler)
-    scorer = _Scorer(task, folds, trials, progress if local else None)
-    jobs = -1 if backend == "dask" else n_jobs  # on Dask the cluster's threads set the pace
-    try:
-        with parallel_backend(backend, scheduler):
-            if method == "bayes":
-                found = _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials,
-                               seed, jobs)
-            else:
-                found = _sklearn(pipeline, X, y, space, routes, splitter, scorer, method,
-                                 trials, seed, jobs)
-    except (ValueError, TypeError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        raise KagglekitError(f"a trial failed: {message} (check the values in the space "
-                             "file)") from exc
-    headline = METRICS[task][0]
+    task_of(pipeline, np.asarray(y), folds)  # a target CV cannot use fails before any fit
+    common = {"folds": folds, "seed": seed, "n_jobs": n_jobs, "backend": backend,
+              "scheduler": scheduler}
+    default = evaluate(pipeline, X, y, name=name, **common)
+    headline = default.metric
+
+    def trial(number: int, params: dict) -> Trial:
+        candidate = clone(pipeline).set_params(**{routes[k]: v for k, v in params.items()})
+        on_fold = None if progress is None else (
+            lambda done, total: progress(number, done, trials))
+        try:
+            result = evaluate(candidate, X, y, on_fold=on_fold, **common)
+        except (ValueError, TypeError) as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise KagglekitError(f"a trial failed: {message} (check the values in the space "
+                                 "file)") from exc
+        return Trial(trial=number, params={k: _plain(v) for k, v in params.items()},
+                     mean=result.mean, std=result.std, folds=result.folds,
+                     fit_seconds=result.fit_seconds,
+                     scores={m: s["mean"] for m, s in result.scores.items()})
+
+    if method == "bayes":
+        found = _bayes(optuna, space, trial, trials, seed, headline)
+    else:
+        full = {k: (spec.scipy() if isinstance(spec, Distribution) else spec)
+                for k, spec in space.items()}
+        with warnings.catch_warnings():
+            # n_iter above the number of list combinations: we never ask for more.
+            warnings.filterwarnings("ignore", message="The total space of parameters")
+            candidates = list(ParameterGrid(full) if method == "grid" else
+                              ParameterSampler(full, n_iter=trials, random_state=seed))
+        found = [trial(i + 1, params) for i, params in enumerate(candidates)]
     found.sort(key=lambda t: (t.mean if headline in LOWER_IS_BETTER else -t.mean, t.trial))
     return SearchResult(pipeline=name or type(pipeline.steps[-1][1]).__name__, method=method,
                         metric=headline, folds=folds, seed=seed, trials=found,
                         default=default, seconds=time.perf_counter() - start)
 
 
-def route(pipeline: Pipeline, key: str, spec=None) -> str:
-    """The full ``step__param`` name a routed parameter (``model__hidden``, ``epochs``,
-    ``model__C``) has in ``pipeline``, checked the way ``--set`` checks it (a typo gets a
-    suggestion)."""
+def _route(pipeline: Pipeline, key: str, spec) -> str:
+    """``key``'s full name in ``pipeline``, checked with a value of ``spec`` the way ``--set``
+    checks it (a typo gets a suggestion, before any training)."""
+    full = route(pipeline, key)
     probe = spec.low if isinstance(spec, Distribution) else (spec or [None])[0]
-    set_param(clone(pipeline), key, probe)  # raises the "did you mean" error
-    if key in pipeline.get_params(deep=True):
-        return key
-    step, model = pipeline.steps[-1]
-    return f"{step}__regressor__{key}" if isinstance(model, TransformedTargetRegressor) \
-        else f"{step}__{key}"
+    clone(pipeline).set_params(**{full: probe})
+    return full
 
 
 def _check_method(space: dict, method: str, trials: int) -> int:
@@ -221,65 +212,12 @@ def _optuna():
     return optuna
 
 
-class _Scorer:
-    """Every metric of the task on one fold, as ``evaluate`` computes them; tells
-    ``progress`` which trial and fold it just scored."""
-
-    def __init__(self, task: str, folds: int, trials: int, progress):
-        self.task, self.folds, self.trials, self.progress = task, folds, trials, progress
-        self.calls = 0
-
-    def __call__(self, estimator, X, y) -> dict:
-        scores = _scores(estimator, X, np.asarray(y), self.task)
-        release_keras(estimator)  # refit=False: a scored fold's model is never used again
-        self.calls += 1
-        if self.progress is not None:
-            trial, fold = divmod(self.calls - 1, self.folds)
-            self.progress(trial + 1, fold + 1, self.trials)
-        return {m: float(scores[m]) for m in METRICS[self.task]}
-
-
-def _sklearn(pipeline, X, y, space, routes, splitter, scorer, method, trials, seed, n_jobs):
-    full = {routes[k]: (spec.scipy() if isinstance(spec, Distribution) else spec)
-            for k, spec in space.items()}
-    common = {"scoring": scorer, "cv": splitter, "refit": False, "error_score": "raise",
-              "n_jobs": n_jobs}
-    searcher = (GridSearchCV(pipeline, full, **common) if method == "grid" else
-                RandomizedSearchCV(pipeline, full, n_iter=trials, random_state=seed, **common))
-    with warnings.catch_warnings():
-        # n_iter above the number of list combinations: we never ask for more.
-        warnings.filterwarnings("ignore", message="The total space of parameters")
-        searcher.fit(X, y)
-    results, names = searcher.cv_results_, {v: k for k, v in routes.items()}
-    headline, n = METRICS[scorer.task][0], splitter.get_n_splits()
-    found = []
-    for i, params in enumerate(results["params"]):
-        found.append(Trial(
-            trial=i + 1, params={names[k]: _plain(v) for k, v in params.items()},
-            mean=float(results[f"mean_test_{headline}"][i]),
-            std=float(results[f"std_test_{headline}"][i]),
-            folds=[round(float(results[f"split{f}_test_{headline}"][i]), 6) for f in range(n)],
-            fit_seconds=round(float(results["mean_fit_time"][i]) * n, 3),
-            scores={m: float(results[f"mean_test_{m}"][i]) for m in METRICS[scorer.task]}))
-    return found
-
-
-def _bayes(optuna, pipeline, X, y, space, routes, splitter, scorer, trials, seed, n_jobs):
-    headline = METRICS[scorer.task][0]
+def _bayes(optuna, space, trial, trials: int, seed: int, headline: str) -> list[Trial]:
     found = []
 
-    def objective(trial):
-        params = {k: _suggest(trial, k, spec) for k, spec in space.items()}
-        candidate = clone(pipeline).set_params(**{routes[k]: v for k, v in params.items()})
-        out = cross_validate(candidate, X, y, cv=splitter, scoring=scorer,
-                             error_score="raise", n_jobs=n_jobs)
-        folds = [float(v) for v in out[f"test_{headline}"]]
-        found.append(Trial(
-            trial=len(found) + 1, params={k: _plain(v) for k, v in params.items()},
-            mean=float(np.mean(folds)), std=float(np.std(folds)),
-            folds=[round(v, 6) for v in folds],
-            fit_seconds=round(float(np.sum(out["fit_time"])), 3),
-            scores={m: float(np.mean(out[f"test_{m}"])) for m in METRICS[scorer.task]}))
+    def objective(study_trial):
+        params = {k: _suggest(study_trial, k, spec) for k, spec in space.items()}
+        found.append(trial(len(found) + 1, params))
         return found[-1].mean
 
     direction = "minimize" if headline in LOWER_IS_BETTER else "maximize"

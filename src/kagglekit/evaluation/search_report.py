@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kagglekit.evaluation.cv import METRIC_LABELS
+from kagglekit.evaluation.engine import METRIC_LABELS
 from kagglekit.evaluation.report import check_report_folder, data_summary, environment
 from kagglekit.evaluation.search import SearchResult
 from kagglekit.fileio import write_json_atomic, write_text_atomic

@@ -99,7 +99,7 @@ class InputSchema(TransformerMixin, BaseEstimator):
     def _lean_entry(self, X):
         """``transform``'s values as one array, for a tidy frame (numbers in numeric columns,
         text or NaN in the others); None for anything else, which ``transform`` handles.
-        Used by :class:`~kagglekit.features.lean.LeanPipeline`."""
+        Used by :class:`~kagglekit.pipelines.lean.LeanPipeline`."""
         if not hasattr(self, "feature_names_in_") or len(X) == 0:
             return None
         positions = None  # the frame's columns in training order, when they differ

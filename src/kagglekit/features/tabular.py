@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from kagglekit.errors import DataError
-from kagglekit.features.lean import LeanColumnTransformer
 
 TASKS = ("classification", "regression")
 
@@ -65,7 +65,7 @@ class ColumnPlan:
     def to_dict(self) -> dict:
         return {"target": self.target, "task": self.task, "numeric": list(self.numeric),
                 "categorical": list(self.categorical), "id_column": self.id_column,
-                "dropped": dict(self.dropped)}
+                "dropped": dict(self.dropped), "n_classes": self.n_classes}
 
 
 def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = None,
@@ -176,7 +176,7 @@ def _as_text(X):
     return frame.astype(str).astype(object).where(frame.notna(), np.nan)
 
 
-def tabular_features(plan: ColumnPlan) -> LeanColumnTransformer:
+def tabular_features(plan: ColumnPlan) -> ColumnTransformer:
     """Column transformer for a :class:`ColumnPlan`: numeric columns median-imputed and
     standardized, categorical ones imputed with the most frequent value and one-hot encoded;
     every other column is dropped."""
@@ -190,4 +190,4 @@ def tabular_features(plan: ColumnPlan) -> LeanColumnTransformer:
         parts.append(("numeric", numeric, list(plan.numeric)))
     if plan.categorical:
         parts.append(("categorical", categorical, list(plan.categorical)))
-    return LeanColumnTransformer(parts, verbose_feature_names_out=False)
+    return ColumnTransformer(parts, verbose_feature_names_out=False)

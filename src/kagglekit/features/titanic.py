@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
@@ -20,7 +21,6 @@ from kagglekit.features.groups import (
     _input_names,
     _key,
 )
-from kagglekit.features.lean import LeanColumnTransformer, LeanPipeline
 
 # Spelling variants of common titles (French forms, abbreviations).
 _TITLE_SYNONYMS = {"Mlle": "Miss", "Ms": "Miss", "Mme": "Mrs"}
@@ -186,7 +186,7 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
     scalers = {"standard": StandardScaler, "minmax": MinMaxScaler}
     if scaler not in scalers:
         raise ValueError(f"scaler must be one of {sorted(scalers)}, got {scaler!r}")
-    derive = LeanColumnTransformer(
+    derive = ColumnTransformer(
         [
             ("name", NameFeatures(min_title_count=min_title_count), ["Name"]),
             ("cabin", CabinDeck(), ["Cabin"]),
@@ -207,9 +207,9 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
         engineered.append(("groups", GroupTargetRate(smoothing=group_smoothing), GROUP_KEYS))
         numeric += [f"{k}_{part}" for k in GROUP_KEYS for part in ("rate", "known")]
     keep = [c for c in CATEGORICAL + NUMERIC if c not in ("Age", "FarePerPerson")]
-    engineer = LeanColumnTransformer(engineered + [("keep", "passthrough", keep)],
+    engineer = ColumnTransformer(engineered + [("keep", "passthrough", keep)],
                                  verbose_feature_names_out=False)
-    encode = LeanColumnTransformer(
+    encode = ColumnTransformer(
         [
             ("num", Pipeline([("impute", SimpleImputer(strategy="median")),
                               ("scale", scalers[scaler]())]), numeric),
@@ -220,5 +220,5 @@ def titanic_features(*, scaler: str = "standard", group_rates: bool = True,
         ],
         verbose_feature_names_out=True,
     )
-    return LeanPipeline([("derive", derive), ("engineer", engineer),
-                         ("encode", encode)]).set_output(transform="pandas")
+    return Pipeline([("derive", derive), ("engineer", engineer),
+                     ("encode", encode)]).set_output(transform="pandas")

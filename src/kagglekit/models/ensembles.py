@@ -10,13 +10,13 @@ import sys
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone, is_classifier
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import Bunch, check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from kagglekit._compat import HasMethods, Interval, fit_context
 from kagglekit.seeding import seed_pipeline
 
 
@@ -105,7 +105,7 @@ class SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
         tags.non_deterministic = inner.non_deterministic
         return tags
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **fit_params):
         """Fit ``n_members`` seeded clones of ``estimator`` on ``X, y``, one after another.
 

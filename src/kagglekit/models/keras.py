@@ -40,13 +40,14 @@ with _quiet_native_stderr():
     import keras  # noqa: E402
     import tensorflow  # noqa: E402, F401
 import numpy as np  # noqa: E402
-from keras.src.random import seed_generator  # noqa: E402
 from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
 from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
 from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.exceptions import DataConversionWarning  # noqa: E402
 from sklearn.utils import ClassifierTags, RegressorTags  # noqa: E402
+
+from kagglekit._compat import keras_seed_generator  # noqa: E402
 
 # Retracing warnings flood CV logs; this runs in joblib workers too, as they import this module.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -72,6 +73,7 @@ def _own_python_random(seed):
     if seed is None:
         yield
         return
+    seed_generator = keras_seed_generator()
     shared = seed_generator.python_random
     seed_generator.python_random = random.Random(seed)
     try:

@@ -3,24 +3,42 @@ on generated car-preference data (``car-*``) and on car_purchase.csv (``car-purc
 
 from __future__ import annotations
 
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
-from kagglekit.features.car import car_preference_features
-from kagglekit.models import baselines
 from kagglekit.pipelines.registry import Task, register
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 CAR = Task(dataset="car-preference", target="car", id_column="id", kind="binary")
 CAR_PURCHASE = Task(dataset="car-purchase", target="Purchased", id_column="User ID",
                     kind="binary")
 
 
-def _car_features():
-    return car_preference_features()
+def _car(model) -> Pipeline:
+    """The generated car-preference data's features, then ``model``."""
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.car import car_preference_features
+
+    return Pipeline([("features", car_preference_features()), ("model", model)])
 
 
-def _purchase_features():
-    return car_preference_features(numeric=("Age", "AnnualSalary"), sex="Gender",
-                                   sex_values=("Male", "Female"))
+def _purchase(model) -> Pipeline:
+    """car_purchase.csv's features, then ``model``."""
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.car import car_preference_features
+
+    features = car_preference_features(numeric=("Age", "AnnualSalary"), sex="Gender",
+                                       sex_values=("Male", "Female"))
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _baseline(name: str):
+    from kagglekit.models import baselines
+
+    return getattr(baselines, name)()
 
 
 def car_net(**params):
@@ -39,46 +57,44 @@ def car_net(**params):
 @register("car-dnn", "Car preference (generated): car-preference features + dense net 32-16, "
           "one-hot target", CAR)
 def car_dnn() -> Pipeline:
-    return Pipeline([("features", _car_features()), ("model", car_net(epochs=60))])
+    return _car(car_net(epochs=60))
 
 
 @register("car-logreg", "Car preference (generated): same features + logistic regression", CAR)
 def car_logreg() -> Pipeline:
-    return Pipeline([("features", _car_features()), ("model", baselines.logistic_regression())])
+    return _car(_baseline("logistic_regression"))
 
 
 @register("car-hgb", "Car preference (generated): same features + gradient boosting", CAR)
 def car_hgb() -> Pipeline:
-    return Pipeline([("features", _car_features()), ("model", baselines.gradient_boosting())])
+    return _car(_baseline("gradient_boosting"))
 
 
 @register("car-purchase-dnn", "car_purchase.csv: car-preference features + dense net 32-16, "
           "one-hot target",
           CAR_PURCHASE)
 def car_purchase_dnn() -> Pipeline:
-    return Pipeline([("features", _purchase_features()), ("model", car_net())])
+    return _purchase(car_net())
 
 
 @register("car-purchase-logreg", "car_purchase.csv: same features + logistic regression",
           CAR_PURCHASE)
 def car_purchase_logreg() -> Pipeline:
-    return Pipeline([("features", _purchase_features()),
-                     ("model", baselines.logistic_regression())])
+    return _purchase(_baseline("logistic_regression"))
 
 
 @register("car-purchase-hgb", "car_purchase.csv: same features + gradient boosting",
           CAR_PURCHASE)
 def car_purchase_hgb() -> Pipeline:
-    return Pipeline([("features", _purchase_features()),
-                     ("model", baselines.gradient_boosting())])
+    return _purchase(_baseline("gradient_boosting"))
 
 
 @register("car-purchase-rf", "car_purchase.csv: same features + random forest", CAR_PURCHASE)
 def car_purchase_rf() -> Pipeline:
-    return Pipeline([("features", _purchase_features()), ("model", baselines.random_forest())])
+    return _purchase(_baseline("random_forest"))
 
 
 @register("car-purchase-svc", "car_purchase.csv: same features + RBF support vector machine",
           CAR_PURCHASE)
 def car_purchase_svc() -> Pipeline:
-    return Pipeline([("features", _purchase_features()), ("model", baselines.rbf_svc())])
+    return _purchase(_baseline("rbf_svc"))

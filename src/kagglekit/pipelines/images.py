@@ -8,20 +8,26 @@ Settings are routed the SciKeras way (``model__filters``, ``model__augment``,
 
 from __future__ import annotations
 
-from sklearn.decomposition import PCA
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
-from kagglekit.features.images import ImageScaler
-from kagglekit.models import baselines
 from kagglekit.pipelines.registry import Task, register
 
-MNIST = Task(dataset="mnist", target="Label", id_column="ImageId", kind="multiclass")
-FASHION = Task(dataset="fashion-mnist", target="Label", id_column="ImageId", kind="multiclass")
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# MNIST's submissions are for Kaggle's Digit Recognizer; Fashion-MNIST has no competition.
+MNIST = Task(dataset="mnist", target="Label", id_column="ImageId", kind="multiclass",
+             test_rows="digits")
+FASHION = Task(dataset="fashion-mnist", target="Label", id_column="ImageId", kind="multiclass",
+               test_rows=None)
 
 
 def _network(build, shape, defaults: dict, params: dict, members: int | None) -> Pipeline:
     """Pixels scaled (and reshaped to ``shape``), then a Keras classifier, or a
     :class:`~kagglekit.models.ensembles.SeedEnsemble` of ``members`` of them."""
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.images import ImageScaler
     from kagglekit.models.ensembles import SeedEnsemble
     from kagglekit.models.keras import KerasClassifier
 
@@ -122,5 +128,11 @@ def fashion_cnn_ensemble() -> Pipeline:
 @register("fashion-pca-logreg", "Fashion-MNIST: PCA (100 components) + logistic regression "
           "(scikit-learn only)", FASHION)
 def fashion_pca_logreg() -> Pipeline:
+    from sklearn.decomposition import PCA
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.images import ImageScaler
+    from kagglekit.models import baselines
+
     return Pipeline([("pixels", ImageScaler()), ("pca", PCA(100, random_state=0)),
                      ("model", baselines.logistic_regression())])

@@ -1,29 +1,50 @@
-"""Registered pipelines. Listing them imports no TensorFlow; building a Keras one does."""
+"""Registered pipelines. Listing them imports neither scikit-learn nor TensorFlow (the
+pipeline modules import those inside their factories); building a pipeline does."""
 
 from __future__ import annotations
 
 import difflib
 import importlib
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
 from kagglekit.errors import KagglekitError
-from kagglekit.models.ensembles import SeedEnsemble
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.data.schema import Schema
 
 
 @dataclass(frozen=True)
 class Task:
-    """What a pipeline predicts and how its submission looks."""
+    """What a pipeline predicts and how its submission looks.
+
+    Attributes
+    ----------
+    dataset : str
+        The :func:`kagglekit.load_dataset` name (``"tabular"`` for a user's CSV).
+    target, id_column : str
+        The predicted column and the row id column of the submission ("" when none).
+    kind : {"binary", "multiclass", "regression"}
+    metric : str
+        The headline metric.
+    schema : kagglekit.data.schema.Schema or None
+        The input columns' types, checked when a CSV is read for predictions.
+    test_rows : {"dataset", "csv", "digits"} or None
+        Where a submission's rows come from: the data set's own test rows, a test CSV the
+        user gives (``--test``), Kaggle's Digit Recognizer ``test.csv``, or nowhere (no
+        competition to submit to).
+    """
 
     dataset: str
     target: str
     id_column: str
     kind: str = "binary"  # binary | multiclass | regression
     metric: str = "accuracy"
+    schema: Schema | None = None
+    test_rows: str | None = "dataset"
 
 
 @dataclass(frozen=True)
@@ -101,33 +122,6 @@ def make_pipeline(name: str, **params) -> Pipeline:
     >>> pipe.steps[-1][0]
     'model'
     """
-    pipeline = get_spec(name).factory()
-    for key, value in params.items():
-        set_param(pipeline, key, value)
-    return pipeline
+    from kagglekit.pipelines.params import set_params
 
-
-def set_param(pipeline: Pipeline, key: str, value) -> None:
-    """Set ``key`` on the pipeline, else on its final model (the regressor inside a
-    ``TransformedTargetRegressor``); a typo gets a suggestion."""
-    pipeline_keys = pipeline.get_params(deep=True)
-    if key in pipeline_keys:
-        pipeline.set_params(**{key: value})
-        return
-    model = pipeline.steps[-1][1]
-    if isinstance(model, TransformedTargetRegressor):  # set the network inside it
-        model = model.regressor
-    if isinstance(model, SeedEnsemble):  # set the network every member copies
-        model = model.estimator
-    model_keys = set(model.get_params(deep=True))
-    build = getattr(model, "model", None)
-    if callable(build) and key.startswith("model__"):
-        model_keys |= {f"model__{p}" for p in inspect.signature(build).parameters
-                       if p not in ("meta", "compile_kwargs", "params")}
-    routed = key.split("__")[0] in ("optimizer", "fit", "predict", "callbacks", "compile")
-    if key in model_keys or (routed and hasattr(model, "_routing_prefixes")):
-        model.set_params(**{key: value})
-        return
-    close = difflib.get_close_matches(key, [*pipeline_keys, *model_keys], n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise KagglekitError(f"unknown parameter {key!r} for this pipeline{hint}")
+    return set_params(get_spec(name).factory(), params)

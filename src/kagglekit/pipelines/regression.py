@@ -4,11 +4,13 @@ back in the original units (one or several outputs)."""
 
 from __future__ import annotations
 
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from typing import TYPE_CHECKING
 
 from kagglekit.pipelines.registry import Task, register
+
+if TYPE_CHECKING:
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.pipeline import Pipeline
 
 
 def regression_net(target_scaler=None, **params) -> TransformedTargetRegressor:
@@ -16,6 +18,9 @@ def regression_net(target_scaler=None, **params) -> TransformedTargetRegressor:
     ``TransformedTargetRegressor`` that scales the target for training (``target_scaler``,
     default ``StandardScaler()``; ``"passthrough"`` for none) and undoes it for predictions.
     ``params`` are the network's (``model__hidden``, ``epochs``, ...)."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
     from kagglekit.models.dense import build_dense_net
     from kagglekit.models.keras import KerasRegressor
 
@@ -30,12 +35,16 @@ def regression_net(target_scaler=None, **params) -> TransformedTargetRegressor:
 
 
 def _pipeline(**params) -> Pipeline:
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return Pipeline([("scale", StandardScaler().set_output(transform="pandas")),
                      ("model", regression_net(**params))])
 
 
 def _task(dataset: str, target: str) -> Task:
-    return Task(dataset=dataset, target=target, id_column="", kind="regression", metric="rmse")
+    return Task(dataset=dataset, target=target, id_column="", kind="regression", metric="rmse",
+                test_rows=None)
 
 
 # On noise-free data the linear net's loss can reach zero, so Adam settles on the exact formula

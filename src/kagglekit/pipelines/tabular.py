@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from sklearn.pipeline import Pipeline
+
 from kagglekit.errors import KagglekitError
 from kagglekit.features.inputs import InputSchema
-from kagglekit.features.lean import LeanPipeline
 from kagglekit.features.tabular import ColumnPlan, tabular_features
 from kagglekit.models import baselines
+from kagglekit.pipelines.lean import LeanPipeline, lean
 
 MODELS = ("dnn", "logreg", "hgb", "rf")
 """``--model`` choices: dense net, linear (logistic / ridge), gradient boosting, forest."""
@@ -37,8 +39,8 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
         estimator = (baselines.random_forest_regressor() if regression
                      else baselines.random_forest())
     unused = tuple(c for c in (plan.id_column, *plan.dropped) if c)
-    return LeanPipeline([("input", InputSchema(ignore=unused)),
-                         ("features", tabular_features(plan)), ("model", estimator)])
+    return lean(Pipeline([("input", InputSchema(ignore=unused)),
+                          ("features", tabular_features(plan)), ("model", estimator)]))
 
 
 def _net(regression: bool):

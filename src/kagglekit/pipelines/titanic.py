@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from sklearn.ensemble import StackingClassifier, VotingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
-from kagglekit.features.inputs import InputSchema
-from kagglekit.features.lean import LeanPipeline
-from kagglekit.features.titanic import titanic_features
-from kagglekit.models import baselines
+from kagglekit.data.titanic import TITANIC_SCHEMA
 from kagglekit.pipelines.registry import Task, register
 
-TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", kind="binary")
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+TITANIC = Task(dataset="titanic", target="Survived", id_column="PassengerId", kind="binary",
+               schema=TITANIC_SCHEMA)
 
 
 def _titanic(model) -> Pipeline:
     """Input checks, the Titanic feature chain, then ``model``."""
-    return LeanPipeline([("input", InputSchema(ignore=("PassengerId",))),
-                         ("features", titanic_features()), ("model", model)])
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.inputs import InputSchema
+    from kagglekit.features.titanic import titanic_features
+    from kagglekit.pipelines.lean import lean
+
+    return lean(Pipeline([("input", InputSchema(ignore=("PassengerId",))),
+                          ("features", titanic_features()), ("model", model)]))
 
 
 @register("titanic-dnn", "Titanic: engineered features + dense net 64-32 with dropout 0.4 "
@@ -51,16 +56,22 @@ def _dnn():
 
 @register("titanic-logreg", "Titanic: engineered features + logistic regression", TITANIC)
 def titanic_logreg() -> Pipeline:
+    from kagglekit.models import baselines
+
     return _titanic(baselines.logistic_regression(C=0.3))
 
 
 @register("titanic-rf", "Titanic: engineered features + random forest (500 trees)", TITANIC)
 def titanic_rf() -> Pipeline:
+    from kagglekit.models import baselines
+
     return _titanic(baselines.random_forest())
 
 
 @register("titanic-hgb", "Titanic: engineered features + histogram gradient boosting", TITANIC)
 def titanic_hgb() -> Pipeline:
+    from kagglekit.models import baselines
+
     return _titanic(baselines.gradient_boosting())
 
 
@@ -78,6 +89,8 @@ def titanic_ensemble() -> Pipeline:
 
 
 def _members() -> list[tuple[str, object]]:
+    from kagglekit.models import baselines
+
     return [("dnn", _dnn()), ("hgb", baselines.gradient_boosting()),
             ("logreg", baselines.logistic_regression(C=0.3))]
 
@@ -85,11 +98,16 @@ def _members() -> list[tuple[str, object]]:
 @register("titanic-vote", "Titanic: engineered features + soft vote of dense net, gradient "
           "boosting, logistic regression", TITANIC)
 def titanic_vote() -> Pipeline:
+    from sklearn.ensemble import VotingClassifier
+
     return _titanic(VotingClassifier(_members(), voting="soft"))
 
 
 @register("titanic-stack", "Titanic: engineered features + stacking of the vote's 3 models "
           "(logistic regression on 2-fold OOF probabilities)", TITANIC)
 def titanic_stack() -> Pipeline:
+    from sklearn.ensemble import StackingClassifier
+    from sklearn.linear_model import LogisticRegression
+
     return _titanic(StackingClassifier(_members(), final_estimator=LogisticRegression(),
                                        cv=2, stack_method="predict_proba"))

@@ -23,10 +23,19 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, _final_estimator_has
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
-from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.metaestimators import available_if
+
+from kagglekit._compat import (
+    final_estimator_has,
+    infrequent_enabled,
+    input_positions,
+    keep_own_transform_names,
+    own_output_setting,
+    pipeline_can_transform,
+    transform_output,
+)
 
 #: Inputs up to this many rows take the direct path.
 SMALL_ROWS = 64
@@ -70,7 +79,7 @@ class LeanColumnTransformer(ColumnTransformer, auto_wrap_output_keys=None):
     def _lean_output(self, values, index):
         """``values`` (from ``_lean``) in the container and dtypes ``transform`` returns."""
         plan = self._lean_plan_
-        if _get_output_config("transform", self)["dense"] != "pandas":
+        if transform_output(self) != "pandas":
             return values
         if plan["float"]:
             return pd.DataFrame(values.astype(np.float64), columns=plan["names"], index=index,
@@ -93,7 +102,7 @@ class LeanColumnTransformer(ColumnTransformer, auto_wrap_output_keys=None):
             out = self.output_indices_.get(name, slice(0, 0))
             if isinstance(transformer, str) and transformer == "drop" or out.stop == out.start:
                 continue
-            parts.append((transformer, list(self._transformer_to_input_indices[name])))
+            parts.append((transformer, input_positions(self, name)))
         names = self.get_feature_names_out()
         if isinstance(fitted_output, pd.DataFrame):
             dtypes = list(fitted_output.dtypes.items())
@@ -107,7 +116,7 @@ class LeanColumnTransformer(ColumnTransformer, auto_wrap_output_keys=None):
 # ``auto_wrap_output_keys=None`` keeps scikit-learn from wrapping this class's ``transform``
 # (which names its output itself; the wrapper would walk every part's names again on each
 # call); declaring the key keeps ``set_output`` available. ``super().transform`` stays wrapped.
-LeanColumnTransformer._sklearn_auto_wrap_output_keys = {"transform"}
+keep_own_transform_names(LeanColumnTransformer)
 
 
 class LeanPipeline(Pipeline):
@@ -120,19 +129,19 @@ class LeanPipeline(Pipeline):
 
     # The same availability as Pipeline's methods (a pipeline ending in a classifier has no
     # transform; one ending in a transformer has no predict).
-    @available_if(Pipeline._can_transform)
+    @available_if(pipeline_can_transform)
     def transform(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps)
         return super().transform(X, **params) if Xt is None else Xt
 
-    @available_if(_final_estimator_has("predict"))
+    @available_if(final_estimator_has("predict"))
     def predict(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps[:-1])
         if Xt is None:
             return super().predict(X, **params)
         return self.steps[-1][1].predict(Xt)
 
-    @available_if(_final_estimator_has("predict_proba"))
+    @available_if(final_estimator_has("predict_proba"))
     def predict_proba(self, X, **params):
         Xt = None if params else self._lean_transform(X, self.steps[:-1])
         if Xt is None:
@@ -233,7 +242,7 @@ def _min_max(scaler: MinMaxScaler, values):
 
 def _one_hot(encoder: OneHotEncoder, values):
     if (encoder.sparse_output or encoder.handle_unknown != "ignore" or encoder.drop is not None
-            or encoder._infrequent_enabled
+            or infrequent_enabled(encoder)
             or any(_is_nan(c) for cats in encoder.categories_ for c in cats)):
         return None
     blocks = [values[:, [j]] == cats[None, :] for j, cats in enumerate(encoder.categories_)]
@@ -264,3 +273,25 @@ def _floats(values):
 
 def _is_nan(value) -> bool:
     return value is None or (isinstance(value, float | np.floating) and np.isnan(value))
+
+
+def lean(estimator):
+    """``estimator`` with every Pipeline and ColumnTransformer inside it (nested ones too)
+    turned into :class:`LeanPipeline` / :class:`LeanColumnTransformer`: the same parameters
+    and ``set_output`` setting, the fast path added. Other estimators pass through as they
+    are. The feature builders of :mod:`kagglekit.features` return scikit-learn's own classes;
+    the registry's pipelines are made lean here.
+    """
+    if isinstance(estimator, Pipeline):
+        params = estimator.get_params(deep=False)
+        params["steps"] = [(name, lean(step)) for name, step in estimator.steps]
+        converted = LeanPipeline(**params)
+    elif isinstance(estimator, ColumnTransformer):
+        params = estimator.get_params(deep=False)
+        params["transformers"] = [(name, lean(part), columns)
+                                  for name, part, columns in estimator.transformers]
+        converted = LeanColumnTransformer(**params)
+    else:
+        return estimator
+    setting = own_output_setting(estimator)
+    return converted.set_output(transform=setting) if setting else converted

@@ -11,8 +11,8 @@ from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit import make_pipeline
-from kagglekit.features import lean
-from kagglekit.features.lean import LeanColumnTransformer, LeanPipeline
+from kagglekit.pipelines import lean
+from kagglekit.pipelines.lean import LeanColumnTransformer, LeanPipeline
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +127,20 @@ def test_tabular_features_take_the_direct_path_with_the_same_output(monkeypatch)
         np.testing.assert_array_equal(steps.transform(rows.iloc[start:start + 3]),
                                       reference[start:start + 3])
     assert calls == []
+
+
+def test_lean_turns_nested_pipelines_and_column_transformers_lean(titanic):
+    from kagglekit.features.titanic import titanic_features
+
+    plain = titanic_features()
+    fast = lean.lean(plain)
+    assert type(plain) is Pipeline and type(fast) is LeanPipeline
+    assert all(isinstance(step, LeanColumnTransformer) for _, step in fast.steps)
+    assert fast.get_params(deep=True).keys() == plain.get_params(deep=True).keys()
+    X, y = titanic.X.iloc[:300], titanic.y.iloc[:300]
+    plain.fit(X, y)
+    fast.fit(X, y)
+    rows = titanic.X_test.iloc[:5]
+    pd.testing.assert_frame_equal(fast.transform(rows), plain.transform(rows),
+                                  check_exact=True)  # same arithmetic on the same values
+    assert lean.lean(LogisticRegression()).__class__ is LogisticRegression

@@ -1,0 +1,175 @@
+"""The one evaluation engine: the task of a target, the fold splitter, fitting and scoring a
+pipeline on one train/test split, and running the folds of a cross-validation.
+
+``evaluate`` (:mod:`kagglekit.evaluation.cv`), ``search`` (every trial is an ``evaluate``) and
+``--holdout`` (:mod:`kagglekit.evaluation.holdout`: one split, the official test rows) all go
+through :func:`fit_and_score`, so a fold is fitted, timed and scored one way everywhere.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+from sklearn.model_selection import (
+    KFold,
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+)
+
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.backends import parallel_backend
+from kagglekit.evaluation.ensembles import member_scores
+from kagglekit.models.memory import release_keras
+from kagglekit.pipelines.params import final_estimator
+
+METRICS = {
+    "binary": ("accuracy", "roc_auc", "log_loss"),
+    "multiclass": ("accuracy", "log_loss"),
+    "regression": ("rmse", "mae"),
+}
+"""The metrics computed per task; the first is the headline metric."""
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+METRIC_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
+                 "rmse": "RMSE", "mae": "MAE"}
+"""How reports name the metrics."""
+
+
+def task_of(pipeline, y: np.ndarray, folds: int = 1) -> str:
+    """``"binary"``, ``"multiclass"`` or ``"regression"`` for ``pipeline`` fitted on ``y``;
+    a one-class target, a class with fewer rows than ``folds`` or a text target for a
+    regressor is a :class:`~kagglekit.errors.KagglekitError` that says what to do."""
+    if is_regressor(pipeline):
+        if not np.issubdtype(y.dtype, np.number):
+            raise KagglekitError("a regression target must be numeric; use a classifier for "
+                                 "labels")
+        return "regression"
+    if not is_classifier(pipeline):
+        raise KagglekitError("evaluate needs a classifier or regressor pipeline")
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise KagglekitError("the target has one class only; training needs at least two")
+    if counts.min() < folds:
+        raise KagglekitError(f"the smallest class has {counts.min()} rows, fewer than "
+                             f"{folds} folds; use --folds {counts.min()} or fewer")
+    return "binary" if len(classes) == 2 else "multiclass"
+
+
+def splitter(task: str, folds: int, seed: int, repeats: int = 1):
+    """Shuffled, seeded K-fold (stratified for classes), repeated ``repeats`` times."""
+    if task == "regression":
+        return (KFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
+                RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
+    return (StratifiedKFold(folds, shuffle=True, random_state=seed) if repeats == 1 else
+            RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed))
+
+
+def rows(X, index):
+    """The rows ``index`` of a DataFrame or array."""
+    return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
+
+
+def plain(value):
+    """A NumPy scalar as the Python value JSON can hold (labels may be ints or strings)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def scores(pipeline, X, y: np.ndarray, task: str) -> dict:
+    """Every metric of ``task`` for a fitted pipeline on ``X, y``, plus what the
+    out-of-fold assembly needs: ``oof`` (P(positive) or the regression value), ``labels``
+    and, for several classes, ``proba``."""
+    if task == "regression":
+        predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
+        error = predicted - y
+        return {"rmse": float(np.sqrt(np.mean(error ** 2))), "mae": float(np.mean(np.abs(error))),
+                "oof": predicted}
+    proba = pipeline.predict_proba(X)
+    classes = pipeline.classes_
+    clipped = np.clip(proba, 1e-7, 1 - 1e-7)
+    if task == "binary":
+        truth = (y == classes[1]).astype(int)
+        labels = (proba[:, 1] >= 0.5).astype(int)
+        return {"accuracy": accuracy_score(truth, labels),
+                "roc_auc": roc_auc_score(truth, proba[:, 1]),
+                "log_loss": log_loss(truth, clipped[:, 1], labels=[0, 1]),
+                "oof": proba[:, 1], "labels": classes[labels]}
+    predicted = classes[np.argmax(proba, axis=1)]
+    return {"accuracy": accuracy_score(y, predicted),
+            "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
+                                 labels=classes),
+            "oof": None, "labels": predicted, "proba": proba}
+
+
+def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
+                  summary: bool = False) -> dict:
+    """Fit ``pipeline`` (in place) on the training rows and score it on the test rows.
+
+    Returns :func:`scores`' dict plus ``members`` (an ensemble's members' headline scores),
+    ``fit_seconds``, ``predict_seconds``, and for Keras models ``epochs``, ``params`` (an
+    ensemble of networks: the members' totals), ``history`` (per-epoch losses and the kept
+    epoch) and, with ``summary``, the layer table. The Keras session is released after.
+    """
+    from kagglekit.models.dense import layer_summary
+
+    start = time.perf_counter()
+    pipeline.fit(X_train, y_train)
+    fitted = time.perf_counter()
+    result = scores(pipeline, X_test, y_test, task)
+    model = final_estimator(pipeline, fitted=True)
+    network = getattr(model, "model_", None)
+    history = getattr(model, "history_", None)
+    epochs = getattr(model, "epochs_run_", None)
+    params = None if network is None else int(network.count_params())
+    nets = [getattr(m, "model_", None) for m in getattr(model, "estimators_", [])]
+    if nets and all(net is not None for net in nets):  # a SeedEnsemble of networks: totals
+        params = sum(int(net.count_params()) for net in nets)
+        epochs = sum(int(getattr(m, "epochs_run_", 0)) for m in model.estimators_)
+    predicted = time.perf_counter()
+    members = member_scores(pipeline, X_test, y_test,
+                            lambda m, Xt, yt: scores(m, Xt, yt, task)[METRICS[task][0]])
+    outcome = {
+        **result,
+        "members": members,
+        "fit_seconds": fitted - start,
+        "predict_seconds": predicted - fitted,
+        "epochs": epochs,
+        "summary": layer_summary(network) if summary and network is not None else [],
+        "n_weights": params,
+        "history": None if history is None else {
+            "loss": [round(float(v), 6) for v in history.get("loss", [])],
+            "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],
+            "best_epoch": int(getattr(model, "best_epoch_", len(history.get("loss", []))))},
+    }
+    release_keras(pipeline)  # everything needed is in `outcome`; memory stays flat over folds
+    return outcome
+
+
+def _fold(pipeline, X, y, train, test, task, summary):
+    return fit_and_score(pipeline, rows(X, train), y[train], rows(X, test), y[test], task,
+                         summary=summary)
+
+
+def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
+              backend: str = "loky", scheduler: str | None = None,
+              on_fold=None) -> list[dict]:
+    """:func:`fit_and_score` of a clone of ``pipeline`` on each ``(train, test)`` split.
+
+    Folds run through joblib: ``n_jobs`` local processes, or the Dask cluster of
+    ``backend="dask"`` (see :func:`kagglekit.evaluation.backends.parallel_backend`).
+    ``on_fold(done, total)`` is called after each fold when they run one at a time here.
+    """
+    if n_jobs == 1 and backend == "loky":
+        outcomes = []
+        for i, (train, test) in enumerate(splits):
+            outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0))
+            if on_fold is not None:
+                on_fold(i + 1, len(splits))
+        return outcomes
+    with parallel_backend(backend, scheduler):
+        return Parallel(n_jobs=n_jobs)(
+            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0)
+            for i, (train, test) in enumerate(splits))
