@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from kagglekit import load, load_dataset, make_pipeline, save
-from kagglekit.pipelines import lean
 from kagglekit.models import keras as keras_layer
+from kagglekit.pipelines import lean
 
 
 def _latency_ms(func, repeats: int) -> dict:

@@ -8,9 +8,9 @@ from kagglekit import evaluate, make_pipeline
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import search as search_module
 from kagglekit.evaluation.search import search_pipeline
-from kagglekit.pipelines.params import route
 from kagglekit.evaluation.search_report import format_table, save_best, write_search_report
 from kagglekit.evaluation.space import Distribution, load_params, load_space, parse_space
+from kagglekit.pipelines.params import route
 
 
 def _write(path, text):

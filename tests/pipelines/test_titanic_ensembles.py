@@ -6,9 +6,9 @@ from sklearn.linear_model import LogisticRegression
 
 from kagglekit import make_pipeline
 from kagglekit.features.inputs import InputSchema
-from kagglekit.pipelines.lean import LeanPipeline
 from kagglekit.models.ensembles import SeedEnsemble
 from kagglekit.persistence import load, save
+from kagglekit.pipelines.lean import LeanPipeline
 
 # Two epochs per network: these tests check the wiring, not the accuracy.
 FAST = {"titanic-ensemble": {"epochs": 2},

@@ -9,7 +9,7 @@ from html import escape
 from kagglekit.evaluation.engine import METRIC_LABELS
 from kagglekit.evaluation.ensembles import GAIN_TEXT
 
-_STYLE = """
+STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 1180px;
        margin: 0 auto; padding: 1.2em 1.6em 3em; background: #fbfbfa; }
 h1 { font-size: 1.6em; margin-bottom: .2em; }
@@ -66,7 +66,7 @@ def render(report: dict, images: dict[str, bytes]) -> str:
     body = "\n".join(p for p in parts if p)
     return (f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
             f"<title>kagglekit report: {escape(report['data']['dataset'])}</title>\n"
-            f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def _table(header: list[str] | None, rows: list[list], best: int | None = None) -> str:

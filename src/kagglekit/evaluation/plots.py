@@ -17,13 +17,13 @@ from kagglekit.evaluation.curves import overfits
 _COLUMNS = 3  # loss-curve panels per row
 
 
-def _figure(width: float, height: float):
+def new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height))
 
 
-def _png(fig) -> bytes:
+def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return buffer.getvalue()
@@ -34,7 +34,7 @@ def loss_curves(name: str, histories: list[dict]) -> bytes:
     with the epoch whose weights were kept marked and overfitting folds named in red."""
     rows = -(-len(histories) // _COLUMNS)
     columns = min(len(histories), _COLUMNS)
-    fig = _figure(4.2 * columns, 3.2 * rows + 0.4)
+    fig = new_figure(4.2 * columns, 3.2 * rows + 0.4)
     axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
     for i, (ax, history) in enumerate(zip(axes.flat, histories, strict=False)):
         epochs = np.arange(1, len(history["loss"]) + 1)
@@ -55,7 +55,7 @@ def loss_curves(name: str, histories: list[dict]) -> bytes:
         ax.set_visible(False)
     fig.suptitle(f"{name}: training vs validation loss per fold")
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def holdout_curves(name: str, history: dict) -> bytes:
@@ -64,7 +64,7 @@ def holdout_curves(name: str, history: dict) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     watched = bool(history.get("test_loss"))
-    fig = _figure(9 if watched else 4.8, 3.6)
+    fig = new_figure(9 if watched else 4.8, 3.6)
     axes = fig.subplots(1, 2 if watched else 1, squeeze=False).flat
     epochs = np.arange(1, len(history["loss"]) + 1)
     axes[0].plot(epochs, history["loss"], marker="o", markersize=3, label="training loss")
@@ -89,7 +89,7 @@ def holdout_curves(name: str, history: dict) -> bytes:
     fig.suptitle(f"{name}: learning curve (the test split is watched, never trained on)"
                  if watched else f"{name}: learning curve")
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def confusion(name: str, truth, predicted, *, names=None,
@@ -102,7 +102,7 @@ def confusion(name: str, truth, predicted, *, names=None,
     labels = sorted(set(truth) | set(predicted), key=str)
     matrix = confusion_matrix(truth, predicted, labels=labels)
     size = 2.6 + 0.6 * len(labels)
-    fig = _figure(size + 1, size)
+    fig = new_figure(size + 1, size)
     ax = fig.subplots()
     image = ax.imshow(matrix, cmap="Blues")
     fig.colorbar(image, ax=ax, label="count")
@@ -119,7 +119,7 @@ def confusion(name: str, truth, predicted, *, names=None,
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     ax.set_title(f"{name}: confusion matrix ({predictions})")
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def roc(curves: dict[str, tuple], positive) -> bytes:
@@ -133,7 +133,7 @@ def roc(curves: dict[str, tuple], positive) -> bytes:
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    fig = _figure(5.5, 5)
+    fig = new_figure(5.5, 5)
     ax = fig.subplots()
     for name, (truth, proba) in curves.items():
         hit = np.asarray(truth) == positive
@@ -148,7 +148,7 @@ def roc_per_class(name: str, truth, proba, classes) -> bytes:
     from sklearn.metrics import roc_auc_score, roc_curve
 
     truth, proba = np.asarray(truth), np.asarray(proba)
-    fig = _figure(5.5, 5)
+    fig = new_figure(5.5, 5)
     ax = fig.subplots()
     for column, label in enumerate(classes):
         hit = truth == label
@@ -165,13 +165,13 @@ def _roc_finish(fig, ax, title: str) -> bytes:
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize="small")
     ax.grid(alpha=0.3)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def residuals(name: str, truth, predicted) -> bytes:
     """Residual (prediction minus truth) against prediction, for out-of-fold predictions."""
     truth, predicted = np.asarray(truth, dtype=float), np.asarray(predicted, dtype=float)
-    fig = _figure(6, 4.5)
+    fig = new_figure(6, 4.5)
     ax = fig.subplots()
     ax.scatter(predicted, predicted - truth, s=10, alpha=0.6, label="one row")
     ax.axhline(0, color="grey", linestyle="--", label="no error")
@@ -180,7 +180,7 @@ def residuals(name: str, truth, predicted) -> bytes:
     ax.set_title(f"{name}: residuals (out-of-fold)")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def report_plots(results: list, y) -> tuple[dict, dict[str, bytes]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kagglekit.evaluation.plots import _figure, _png
+from kagglekit.evaluation.plots import new_figure, png_bytes
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -18,7 +18,7 @@ def learning_curves(title: str, curves: dict[str, dict], *, ylabel: str = "loss"
     empty)."""
     columns = 2 if len(curves) == 4 else min(len(curves), 3)
     rows = -(-len(curves) // columns)
-    fig = _figure(4.2 * columns, 3.2 * rows)
+    fig = new_figure(4.2 * columns, 3.2 * rows)
     axes = np.atleast_1d(fig.subplots(rows, columns, sharey=True, squeeze=False)).ravel()
     for ax, (variant, color) in zip(axes, zip(curves, COLORS, strict=False), strict=False):
         history = curves[variant]
@@ -41,14 +41,14 @@ def learning_curves(title: str, curves: dict[str, dict], *, ylabel: str = "loss"
         ax.set_ylabel(ylabel)
     fig.suptitle(title)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def grouped_bars(title: str, groups: dict[str, list[float]], labels: list[str], *,
                  ylabel: str, log: bool = True) -> bytes:
     """Bars for each label (x axis), one colour per group (e.g. per-layer values per
     activation), on a log scale by default."""
-    fig = _figure(max(6.0, 0.55 * len(labels) * len(groups) / 2), 3.8)
+    fig = new_figure(max(6.0, 0.55 * len(labels) * len(groups) / 2), 3.8)
     ax = fig.subplots()
     width = 0.8 / len(groups)
     x = np.arange(len(labels))
@@ -62,4 +62,4 @@ def grouped_bars(title: str, groups: dict[str, list[float]], labels: list[str], 
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)

@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.html import _STYLE
+from kagglekit.evaluation.html import STYLE
 from kagglekit.evaluation.report import check_report_folder, environment
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 
@@ -122,5 +122,5 @@ def html(report: dict, figures: dict[str, bytes]) -> str:
     parts.append(f"<h2>Environment</h2><p>{escape(environment_line(report['environment']))}</p>")
     return (f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
             f"<title>kagglekit experiment: {escape(report['title'])}</title>\n"
-            f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(parts)
+            f"<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(parts)
             + "\n</body>\n</html>\n")

@@ -66,13 +66,13 @@ def run(*, seed: int = 0, epochs: int = 100, hidden: tuple = (32, 32),
                 holds=all(rmse[v] > rmse["standardized, linear activations"]
                           for v in rmse if "ReLU" in v)),
     ]
-    result.figures["extrapolation.png"] = _figure(X, y, X_test, y_test, predictions)
+    result.figures["extrapolation.png"] = _scaling_figure(X, y, X_test, y_test, predictions)
     return result
 
 
-def _figure(X, y, X_test, y_test, predictions) -> bytes:
-    from kagglekit.evaluation.plots import _figure as figure
-    from kagglekit.evaluation.plots import _png
+def _scaling_figure(X, y, X_test, y_test, predictions) -> bytes:
+    from kagglekit.evaluation.plots import new_figure as figure
+    from kagglekit.evaluation.plots import png_bytes
 
     fig = figure(7.5, 4.2)
     ax = fig.subplots()
@@ -87,4 +87,4 @@ def _figure(X, y, X_test, y_test, predictions) -> bytes:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)

@@ -16,7 +16,7 @@ def _as_frame(X: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
 
 
-def _key(values) -> list:
+def group_key(values) -> list:
     """Values usable as group keys; missing ones become None (they never form a group)."""
     keys = []
     for value in values:
@@ -86,7 +86,7 @@ class FrequencyEncoder(_AllowNan, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan")
         self.counts_ = []
         for column in X.T:
-            keys = pd.Series(_key(column), dtype=object).dropna()
+            keys = pd.Series(group_key(column), dtype=object).dropna()
             self.counts_.append(keys.value_counts().to_dict())
         return self
 
@@ -99,12 +99,12 @@ class FrequencyEncoder(_AllowNan, TransformerMixin, BaseEstimator):
         """The transform of validated values (also called by LeanColumnTransformer)."""
         out = np.ones(values.shape, dtype=float)
         for j, (column, counts) in enumerate(zip(values.T, self.counts_, strict=True)):
-            out[:, j] = [counts.get(k, 1) if k is not None else 1 for k in _key(column)]
+            out[:, j] = [counts.get(k, 1) if k is not None else 1 for k in group_key(column)]
         return out
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "counts_")
-        names = _input_names(self, input_features)
+        names = input_names(self, input_features)
         return np.array([f"{name}_count" for name in names], dtype=object)
 
 
@@ -128,7 +128,7 @@ class GroupMedianImputer(_AllowNan, TransformerMixin, BaseEstimator):
             raise ValueError("GroupMedianImputer needs the column to fill and at least one "
                              f"group column; got {X.shape[1]} feature(s)")
         for column in X.T:
-            _key(column)
+            group_key(column)
         frame = _as_frame(X)
         target = pd.to_numeric(frame.pop("c0"), errors="coerce")
         overall = target.median()
@@ -154,7 +154,7 @@ class GroupMedianImputer(_AllowNan, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "medians_")
-        return np.array([_input_names(self, input_features)[0]], dtype=object)
+        return np.array([input_names(self, input_features)[0]], dtype=object)
 
 
 class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
@@ -213,7 +213,7 @@ class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
         self.prior_ = float(target.mean())
         self.sums_, self.counts_ = [], []
         for column in X.T:
-            table = pd.DataFrame({"k": _key(column), "y": target}).dropna(subset=["k"])
+            table = pd.DataFrame({"k": group_key(column), "y": target}).dropna(subset=["k"])
             grouped = table.groupby("k", sort=False)["y"]
             self.sums_.append(grouped.sum().to_dict())
             self.counts_.append(grouped.count().to_dict())
@@ -222,7 +222,7 @@ class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
     def _encode(self, X, leave_out):
         out = np.empty((X.shape[0], 2 * X.shape[1]), dtype=float)
         for j, column in enumerate(X.T):
-            keys = _key(column)
+            keys = group_key(column)
             sums = np.array([self.sums_[j].get(k, 0.0) for k in keys], dtype=float)
             counts = np.array([self.counts_[j].get(k, 0) for k in keys], dtype=float)
             if leave_out is not None:
@@ -237,7 +237,7 @@ class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "prior_")
-        names = _input_names(self, input_features)
+        names = input_names(self, input_features)
         return np.array([f"{n}_{part}" for n in names for part in ("rate", "known")],
                         dtype=object)
 
@@ -247,7 +247,7 @@ class GroupTargetRate(_AllowNan, TransformerMixin, BaseEstimator):
         return tags
 
 
-def _input_names(estimator, input_features) -> list[str]:
+def input_names(estimator, input_features) -> list[str]:
     """Input column names: given ones, else those seen in fit, else x0, x1, ..."""
     if input_features is not None:
         if len(input_features) != estimator.n_features_in_:

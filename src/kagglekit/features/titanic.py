@@ -18,8 +18,8 @@ from kagglekit.features.groups import (
     FrequencyEncoder,
     GroupMedianImputer,
     GroupTargetRate,
-    _input_names,
-    _key,
+    group_key,
+    input_names,
 )
 
 # Spelling variants of common titles (French forms, abbreviations).
@@ -35,7 +35,7 @@ def _output_names(estimator, parts: tuple[str, ...]) -> np.ndarray:
     """``parts`` for a single input column, ``<column>_<part>`` for several."""
     if estimator.n_features_in_ == 1:
         return np.array(parts, dtype=object)
-    return np.array([f"{c}_{p}" for c in _input_names(estimator, None) for p in parts],
+    return np.array([f"{c}_{p}" for c in input_names(estimator, None) for p in parts],
                     dtype=object)
 
 
@@ -51,7 +51,7 @@ class _TextTransformer(TransformerMixin, BaseEstimator):
     def _validate(self, X, reset):
         X = validate_data(self, X, dtype=None, ensure_all_finite="allow-nan", reset=reset)
         for column in X.T:
-            _key(column)
+            group_key(column)
         return X
 
 
