@@ -166,8 +166,8 @@ def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, clas
     bags : int, default=1
         With more than one, the selection runs ``bags`` times on random subsets of
         ``bag_fraction`` of the models and the weights are averaged (Caruana's bagged
-        selection, against overfitting the hill-climbing rows). The plain selection over all
-        models is kept instead when it scores better on the out-of-fold rows.
+        selection, against overfitting the hill-climbing rows). Should the bagged weights
+        score worse than the best single model, the plain selection over all models is kept.
     patience : int, default=10
         Stop after this many additions without a better score (the best prefix is kept).
     random_state : int, default=0
@@ -199,7 +199,8 @@ def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, clas
                 bagged[name] += weight / bags
         bagged_score = _score(metric, y, sum(w * outputs[n] for n, w in bagged.items()),
                               classes)
-        if not better(score, bagged_score, metric):
+        best_single = singles[_ranked(singles, metric)[0]]
+        if not better(best_single, bagged_score, metric):
             weights, score = bagged, bagged_score
     return Blend(metric.name, "greedy", weights, score, _tuple(classes))
 
