@@ -45,7 +45,7 @@ TABLES = {  # file: (target, id, drop, metrics)
     "flights": ("arr_delay", "rownames", ("arr_time", "air_time"), ("rmse",)),
 }
 METHODS = {"average": {}, "greedy": {}, "greedy_bagged": {"bags": 10, "init_best": 1},
-           "stacked": {}}
+           "stacked": {}, "auto": {}}
 
 
 def models(task: str, seed: int) -> dict:

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.blend import blend_gain, fit_blend, greedy_blend, stacked_blend
+from kagglekit.evaluation.blend import (
+    blend_gain,
+    choose_blend,
+    fit_blend,
+    greedy_blend,
+    stacked_blend,
+)
 from kagglekit.evaluation.metrics import get_metric
 
 rng = np.random.default_rng(0)
@@ -111,3 +117,21 @@ def test_reference_methods_and_errors():
         greedy_blend(oof, Y, "rmse").combine({"b": Y})
     with pytest.raises(KagglekitError, match="at least two folds"):
         blend_gain(oof, Y, np.zeros(N, dtype=int), "rmse")
+
+
+def test_choose_blend_takes_the_best_honest_method_or_the_best_single_model():
+    noise = rng.normal(0, 1, N)
+    oof = {"a": Y + noise, "b": Y - noise}
+    blend, gains = choose_blend(oof, Y, FOLDS, "rmse")
+    assert blend.method in {"greedy", "stacked"} and set(gains) == {"greedy", "stacked"}
+    assert blend.oof_score == pytest.approx(0.0, abs=1e-6)
+
+    alone = {"a": Y + rng.normal(0, 0.1, N), "b": Y + rng.normal(0, 5, N)}
+    blend, gains = choose_blend(alone, Y, FOLDS, "mae", candidates=("average",))
+    assert gains["average"].mean < 0 and blend.method == "best"
+    assert blend.weights == {"a": 1.0, "b": 0.0}
+
+    auto = blend_gain(oof, Y, FOLDS, "rmse", method="auto")
+    assert auto.mean > 0.5 and len(auto.gain) == 5
+    with pytest.raises(KagglekitError, match="folds"):
+        fit_blend(oof, Y, "rmse", method="auto")

@@ -30,9 +30,9 @@ from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.metrics import Metric, better, get_metric, prediction_for
 
 __all__ = ["Blend", "BlendGain", "fit_blend", "greedy_blend", "stacked_blend", "blend_gain",
-           "METHODS"]
+           "choose_blend", "METHODS"]
 
-METHODS = ("greedy", "stacked", "average", "best")
+METHODS = ("auto", "greedy", "stacked", "average", "best")
 """The blending methods :func:`fit_blend` knows."""
 
 
@@ -128,8 +128,14 @@ def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
     classes : array-like, optional
         The sorted class labels (default ``np.unique(y)`` for a classification metric).
     **options
-        Passed to :func:`greedy_blend` or :func:`stacked_blend`.
+        Passed to :func:`greedy_blend` or :func:`stacked_blend`; ``"auto"`` takes
+        ``folds`` (required) and passes the rest to :func:`choose_blend`.
     """
+    if method == "auto":
+        if "folds" not in options:
+            raise KagglekitError("the auto blend needs the rows' folds (folds=...)")
+        return choose_blend(oof, y, options.pop("folds"), metric, classes=classes,
+                            **options)[0]
     if method == "greedy":
         return greedy_blend(oof, y, metric, classes=classes, **options)
     if method == "stacked":
@@ -264,7 +270,9 @@ def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
     for fold in np.unique(fold_of):
         inner, outer = fold_of != fold, fold_of == fold
         subset = {n: out[inner] for n, out in outputs.items()}
-        blend = fit_blend(subset, y[inner], metric, method=method, classes=classes, **options)
+        inner_options = dict(options, folds=fold_of[inner]) if method == "auto" else options
+        blend = fit_blend(subset, y[inner], metric, method=method, classes=classes,
+                          **inner_options)
         best = fit_blend(subset, y[inner], metric, method="best", classes=classes)
         held = {n: out[outer] for n, out in outputs.items()}
         e = _score(metric, y[outer], blend.combine(held), classes)
@@ -274,6 +282,32 @@ def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
         gain.append(round(sign * (e - s), 6))
     return BlendGain(metric.name, method, ensemble, single, gain,
                      float(np.mean(gain)), float(np.std(gain)))
+
+
+def choose_blend(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
+                 classes=None, candidates: Sequence[str] = ("greedy", "stacked"),
+                 **options) -> tuple[Blend, dict]:
+    """Fit the candidate method with the best honest gain (or the best single model).
+
+    Each candidate's gain is measured with :func:`blend_gain` on ``folds``; the one with the
+    highest mean gain is fitted on all rows. When no candidate beats the best single model
+    on average, the best single model is returned, so the choice is never knowingly worse
+    than the best member.
+
+    Returns
+    -------
+    (Blend, dict)
+        The fitted blend, and each candidate's :class:`BlendGain`.
+    """
+    gains = {m: blend_gain(oof, y, folds, metric, method=m, classes=classes,
+                           **(options if m == "greedy" else {}))
+             for m in candidates}
+    method = max(gains, key=lambda m: gains[m].mean)
+    if gains[method].mean <= 0:
+        method = "best"
+    blend = fit_blend(oof, y, metric, method=method, classes=classes,
+                      **(options if method == "greedy" else {}))
+    return blend, gains
 
 
 def _prepare(oof, y, metric, classes):
