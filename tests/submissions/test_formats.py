@@ -110,3 +110,74 @@ def test_no_known_format_warns_and_still_checks_the_csv(tmp_path, monkeypatch):
     latin1.write_bytes(b"id,name\n1,Andr\xe9\n")
     with pytest.raises(DataError, match="not a readable CSV"):
         check_submission_file(latin1, "digit-recognizer")
+
+
+def _competition(tmp_path, sample_text, name="comp"):
+    folder = tmp_path / "data" / name
+    folder.mkdir(parents=True)
+    (folder / "sample_submission.csv").write_text(sample_text)
+    return tmp_path / "data"
+
+
+def test_probabilities_must_lie_in_0_1_where_the_sample_holds_fractions(tmp_path):
+    data = _competition(tmp_path, "id,target\n1,0.5\n2,0.5\n")
+
+    check_submission_file(_write(tmp_path, "id,target\n1,0.2\n2,1.0\n"), "comp", data)
+    with pytest.raises(DataError, match=r"probabilities in \[0, 1\], got \[1.7\]"):
+        check_submission_file(_write(tmp_path, "id,target\n1,0.2\n2,1.7\n"), "comp", data)
+    # The case: 0/1 labels where the metric needs probabilities.
+    with pytest.raises(DataError, match="whole numbers"):
+        check_submission_file(_write(tmp_path, "id,target\n1,0\n2,1\n"), "comp", data)
+
+
+def test_one_column_per_class_rows_must_sum_to_1(tmp_path):
+    data = _competition(tmp_path, "id,a,b,c\n1,0.2,0.3,0.5\n2,0.2,0.3,0.5\n")
+
+    check_submission_file(_write(tmp_path, "id,c,a,b\n1,0.1,0.1,0.8\n2,0.333334,0.333333,"
+                                           "0.333333\n"), "comp", data)
+    with pytest.raises(DataError, match=r"data rows \[2\] sum to \[0.9\]"):
+        check_submission_file(_write(tmp_path, "id,a,b,c\n1,0.1,0.1,0.8\n2,0.3,0.3,0.3\n"),
+                              "comp", data)
+    with pytest.raises(DataError, match=r"in \[0, 1\]"):
+        check_submission_file(_write(tmp_path, "id,a,b,c\n1,1.5,-0.5,0\n2,0.3,0.3,0.4\n"),
+                              "comp", data)
+
+
+def test_several_independent_probabilities_need_not_sum_to_1(tmp_path):
+    data = _competition(tmp_path, "id,a,b\n1,0.5,0.5\n2,0.5,0.5\n")  # rows sum to 1 here
+
+    # ...but a multi-label sample such as 0.5, 0.7 does not ask for sums of 1:
+    data2 = _competition(tmp_path, "id,a,b\n1,0.5,0.7\n2,0.5,0.7\n", name="multi")
+    check_submission_file(_write(tmp_path, "id,a,b\n1,0.9,0.9\n2,0.1,0.2\n"), "multi", data2)
+    with pytest.raises(DataError, match="sum to"):
+        check_submission_file(_write(tmp_path, "id,a,b\n1,0.9,0.9\n2,0.1,0.2\n"), "comp", data)
+
+
+def test_a_layout_gives_the_training_labels(tmp_path):
+    from kagglekit.submissions.sample import infer_layout
+
+    data = _competition(tmp_path, "id,target\n1,good\n2,good\n")
+    train = pd.DataFrame({"id": [10, 11, 12], "target": ["good", "bad", "good"]})
+    test = pd.DataFrame({"id": [1, 2]})
+    layout = infer_layout(train, test, pd.read_csv(data / "comp" / "sample_submission.csv"))
+
+    check_submission_file(_write(tmp_path, "id,target\n1,bad\n2,good\n"), "comp", data,
+                          layout=layout)
+    with pytest.raises(DataError, match=r"values \['Good'\] that are not training labels"):
+        check_submission_file(_write(tmp_path, "id,target\n1,Good\n2,good\n"), "comp", data,
+                              layout=layout)
+
+
+def test_a_layout_with_integer_labels_accepts_them_as_read_back(tmp_path):
+    from kagglekit.submissions.sample import infer_layout
+
+    data = _competition(tmp_path, "id,y\n1,0\n2,0\n")
+    train = pd.DataFrame({"id": [10, 11, 12, 13], "y": [0, 1, 2, 1]})
+    layout = infer_layout(train, pd.DataFrame({"id": [1, 2]}),
+                          pd.read_csv(data / "comp" / "sample_submission.csv"))
+
+    assert layout.submission == "labels"
+    check_submission_file(_write(tmp_path, "id,y\n1,2\n2,0\n"), "comp", data, layout=layout)
+    with pytest.raises(DataError, match=r"values \['3'\]"):
+        check_submission_file(_write(tmp_path, "id,y\n1,3\n2,0\n"), "comp", data,
+                              layout=layout)

@@ -6,7 +6,17 @@
   folder (``<data-dir>/<competition>/sample_submission.csv``, or another
   ``*submission*.csv`` such as ``gender_submission.csv``; ``kagglekit competitions
   download`` puts it there). It gives the columns, the row count, the id set (its first
-  column) and each prediction column's kind of value (integers, numbers or labels).
+  column) and each prediction column's kind of value (integers, numbers or labels), and by
+  content what the values must be:
+
+  - probabilities in [0, 1] where the sample holds fractions strictly between 0 and 1 (whole
+    numbers there look like labels and are refused);
+  - rows summing to 1 where the sample has two or more such columns whose rows sum to 1
+    (one column per class); the tolerance is 1e-6 per column (absolute), enough for
+    probabilities rounded to 6 decimals;
+  - with a :class:`~kagglekit.submissions.sample.CompetitionLayout` (what ``kagglekit run``
+    inferred from the files), its kind instead of the guess from the sample's content, and
+    labels from the training label set when the submission holds labels.
 - No format known: a warning, and the file must still be a non-empty CSV with a header.
 """
 
@@ -22,7 +32,11 @@ import pandas as pd
 from kagglekit.errors import DataError
 from kagglekit.submissions.export import validate_submission
 
-__all__ = ["FormatWarning", "check_submission_file", "sample_submission"]
+__all__ = ["FormatWarning", "check_frame_against_sample", "check_submission_file",
+           "sample_submission", "ROW_SUM_TOLERANCE"]
+
+#: How far (absolute, per class column) a row of class probabilities may sum from 1.
+ROW_SUM_TOLERANCE = 1e-6
 
 #: The data folder when neither ``data_dir`` nor ``$KAGGLEKIT_DATA_DIR`` is given.
 DEFAULT_DATA_DIR = "data"
@@ -56,7 +70,7 @@ def sample_submission(competition, data_dir=None):
     return others[0] if others else None
 
 
-def check_submission_file(path, competition, data_dir=None):
+def check_submission_file(path, competition, data_dir=None, *, layout=None):
     """Refuse a submission file that does not fit the competition's format.
 
     Parameters
@@ -67,6 +81,9 @@ def check_submission_file(path, competition, data_dir=None):
         The competition's URL name.
     data_dir : str or os.PathLike, optional
         Where to find the competition's data (see :func:`sample_submission`).
+    layout : CompetitionLayout, optional
+        The competition's inferred layout: what the values must be (labels from its
+        ``classes``, one probability, one probability per class, values).
 
     Returns
     -------
@@ -98,7 +115,8 @@ def check_submission_file(path, competition, data_dir=None):
             stacklevel=2,
         )
         return "no known format"
-    _check_against_sample(frame, _read(sample_path, str(sample_path)), source, sample_path)
+    check_frame_against_sample(frame, _read(sample_path, str(sample_path)), layout=layout,
+                               source=source, sample_name=sample_path.name)
     return str(sample_path)
 
 
@@ -126,13 +144,32 @@ def _read(path, source):
     return frame
 
 
-def _check_against_sample(frame, sample, source, sample_path):
+def check_frame_against_sample(frame, sample, *, layout=None, source="submission",
+                               sample_name="sample_submission.csv"):
+    """Refuse a submission frame that does not fit the competition's sample submission.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The submission (as read back from its CSV, or about to be written).
+    sample : pandas.DataFrame
+        The competition's sample submission.
+    layout : CompetitionLayout, optional
+        See :func:`check_submission_file`.
+    source, sample_name : str
+        Names for the messages.
+
+    Raises
+    ------
+    DataError
+        Saying what is wrong (see the module docstring for every check).
+    """
     expected = list(sample.columns)
     if sorted(map(str, frame.columns)) != sorted(map(str, expected)):
         raise DataError(f"{source}: columns are {list(frame.columns)}, the sample "
-                        f"{sample_path.name} has {expected}")
+                        f"{sample_name} has {expected}")
     if len(frame) != len(sample):
-        raise DataError(f"{source}: {len(frame)} rows, the sample {sample_path.name} has "
+        raise DataError(f"{source}: {len(frame)} rows, the sample {sample_name} has "
                         f"{len(sample)}")
     id_column = expected[0]
     ids = frame[id_column].astype(str)
@@ -146,6 +183,76 @@ def _check_against_sample(frame, sample, source, sample_path):
                         f"(missing {missing[:5]}, unexpected {extra[:5]})")
     for column in expected[1:]:
         _check_values(frame[column], sample[column], source)
+    _check_content(frame, sample, expected[1:], layout, source)
+
+
+def _fractions(values):
+    """Whether a sample column holds fractions strictly between 0 and 1 (probabilities)."""
+    if not pd.api.types.is_float_dtype(values):
+        return False
+    numbers = values.dropna().to_numpy(dtype=float)
+    return len(numbers) > 0 and bool(((numbers > 0) & (numbers < 1)).all())
+
+
+def _sums_to_one(matrix):
+    return np.abs(matrix.sum(axis=1) - 1) <= ROW_SUM_TOLERANCE * matrix.shape[1]
+
+
+def _expected_kind(sample, columns, layout):
+    if layout is not None:
+        return layout.submission
+    if columns and all(_fractions(sample[c]) for c in columns):
+        matrix = sample[columns].to_numpy(dtype=float)
+        if len(columns) >= 2 and _sums_to_one(matrix).all():
+            return "class_probabilities"
+        return "probability"
+    return None
+
+
+def _check_content(frame, sample, columns, layout, source):
+    kind = _expected_kind(sample, columns, layout)
+    if kind in ("probability", "class_probabilities"):
+        for column in columns:
+            values = frame[column]
+            if not pd.api.types.is_numeric_dtype(values) or \
+                    pd.api.types.is_bool_dtype(values):
+                raise DataError(f"{source}: {column} must hold probabilities, got "
+                                f"{values.astype(str).head(3).tolist()}")
+            if pd.api.types.is_integer_dtype(values):
+                raise DataError(f"{source}: {column} holds whole numbers (labels?) where "
+                                f"the sample holds probabilities; write P(class) in [0, 1]")
+            numbers = values.to_numpy(dtype=float)
+            outside = (numbers < 0) | (numbers > 1)
+            if outside.any():
+                rows = (np.flatnonzero(outside)[:5] + 1).tolist()
+                raise DataError(f"{source}: {column} must be probabilities in [0, 1], got "
+                                f"{numbers[outside][:3].tolist()} in data rows {rows}")
+    if kind == "class_probabilities":
+        matrix = frame[columns].to_numpy(dtype=float)
+        bad = ~_sums_to_one(matrix)
+        if bad.any():
+            rows = (np.flatnonzero(bad)[:5] + 1).tolist()
+            raise DataError(f"{source}: the class probabilities of data rows {rows} sum to "
+                            f"{matrix[bad].sum(axis=1)[:3].round(6).tolist()}, not 1 (within "
+                            f"{ROW_SUM_TOLERANCE:g} per column); normalise each row")
+    if kind == "labels" and layout is not None and layout.classes is not None:
+        allowed = {_label_key(c) for c in layout.classes}
+        for column in columns:
+            keys = frame[column].map(_label_key)
+            unknown = ~keys.isin(allowed)
+            if unknown.any():
+                raise DataError(f"{source}: {column} has values "
+                                f"{sorted(set(frame[column][unknown].astype(str)))[:5]} that "
+                                f"are not training labels {list(layout.classes)[:10]}")
+
+
+def _label_key(value):
+    """Labels compare as numbers when numeric (1 == 1.0), else as text."""
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, int | float | np.number):
+        return float(value)
+    return str(value)
 
 
 def _check_values(values, sample_values, source):

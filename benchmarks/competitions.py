@@ -1,0 +1,198 @@
+"""Kaggle-style competitions built from the development tables, and their scoring.
+
+Usage: python benchmarks/competitions.py --out DIR [--seed N] [TABLE ...]
+
+For each table of ../shared/datasets/tabular/ (or $KAGGLEKIT_DATA_DIR/tabular) it writes
+``DIR/<table>/train.csv`` (80 % of the rows, with the target), ``DIR/<table>/test.csv`` (the
+other 20 %, without it), ``DIR/<table>/sample_submission.csv`` (the id column and a
+placeholder: 0.5 for a one-column probability, 1/k per class for one column per class, the
+first class for labels, the training mean for values) and, outside the competition folder,
+``DIR/<table>.solution.csv`` (the held-back ids and labels). The split is seeded and
+stratified for classes. One JSON line per table.
+
+This is the data half of the benchmark. The run half (not written yet) runs
+``kagglekit run --competition <table> --data-dir DIR --metric <metric> --time-limit 120`` on
+each folder, times it, and scores the submission it wrote with :func:`score_submission`,
+next to the best single model and a plain scikit-learn HGB baseline scored the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.metrics import get_metric
+from kagglekit.fileio import write_text_atomic
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+TABLES = {
+    # table: target, id, columns to drop (known only after the fact), metric, class columns
+    "wage": ("wage", "rownames", ("logwage",), "rmse", False),
+    "attrition": ("Attrition", "rownames", (), "roc_auc", False),
+    "telco_churn": ("churn", "rownames", (), "accuracy", False),
+    "hpc_jobs": ("class", "rownames", (), "log_loss", True),
+    "hotel_rates": ("avg_price_per_room", "rownames", (), "rmse", False),
+    "concrete": ("compressive_strength", "rownames", (), "mae", False),
+    "flights": ("arr_delay", "rownames", ("arr_time", "air_time"), "rmse", False),
+}
+"""The development competitions: what each one predicts and how it is scored."""
+
+
+def make_competition(frame: pd.DataFrame, out_dir: str | os.PathLike, name: str, *,
+                     target: str, id_column: str, metric: str, drop=(),
+                     class_columns: bool = False, test_fraction: float = 0.2,
+                     seed: int = 0) -> dict:
+    """Write one Kaggle-style competition folder and its held-back labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The whole labelled table.
+    out_dir : path
+        Where ``<name>/`` and ``<name>.solution.csv`` go (never overwritten).
+    name : str
+        The competition's name (its folder).
+    target, id_column : str
+    metric : str
+        Decides the sample's placeholder (see the module docstring).
+    drop : iterable of str
+        Columns removed from both files.
+    class_columns : bool
+        One probability column per class in the sample (classes only; the metric must
+        score probabilities).
+    test_fraction : float
+    seed : int
+        Seeds the split.
+
+    Returns
+    -------
+    dict
+        ``folder``, ``solution``, rows of ``train`` and ``test``, ``metric``, ``columns``
+        of the sample.
+    """
+    metric = get_metric(metric)
+    for column in (target, id_column, *drop):
+        if column not in frame:
+            raise KagglekitError(f"{name}: no column {column!r} in the table")
+    frame = frame.drop(columns=list(drop)).dropna(subset=[target])
+    classes = None if metric.needs == "value" else np.unique(frame[target])
+    if class_columns and (classes is None or metric.needs != "proba"):
+        raise KagglekitError(f"{name}: one column per class needs a probability metric on "
+                             f"classes, not {metric.name}")
+    train, test = train_test_split(frame, test_size=test_fraction, random_state=seed,
+                                   stratify=None if classes is None else frame[target])
+    sample = _placeholder(train, test, target, id_column, metric, classes, class_columns)
+    folder = Path(out_dir) / name
+    solution = Path(out_dir) / f"{name}.solution.csv"
+    _write_csv(folder / "train.csv", train)
+    _write_csv(folder / "test.csv", test.drop(columns=[target]))
+    _write_csv(folder / "sample_submission.csv", sample)
+    _write_csv(solution, test[[id_column, target]])
+    return {"folder": str(folder), "solution": str(solution), "train": len(train),
+            "test": len(test), "metric": metric.name, "columns": list(sample.columns)}
+
+
+def score_submission(submission_csv: str | os.PathLike, held_back_labels,
+                     metric: str) -> float:
+    """Score a submission file on the held-back labels.
+
+    Parameters
+    ----------
+    submission_csv : path
+        The submission: the id column, then labels, one probability (of the second sorted
+        class), values, or one probability column per class (named by the class, or
+        ``<target>_<class>``).
+    held_back_labels : path or pandas.DataFrame
+        The solution: the id column, then the target (``<name>.solution.csv``).
+    metric : str
+
+    Returns
+    -------
+    float
+    """
+    metric = get_metric(metric)
+    submission = pd.read_csv(submission_csv)
+    solution = (held_back_labels if isinstance(held_back_labels, pd.DataFrame)
+                else pd.read_csv(held_back_labels))
+    id_column, target = solution.columns[:2]
+    if id_column not in submission:
+        raise KagglekitError(f"{submission_csv}: no id column {id_column!r}")
+    if len(submission) != len(solution) or \
+            set(submission[id_column]) != set(solution[id_column]):
+        raise KagglekitError(f"{submission_csv}: its {id_column} values differ from the "
+                             f"held-back labels'")
+    submission = submission.set_index(id_column).loc[solution[id_column]]
+    y = solution[target].to_numpy()
+    columns = list(submission.columns)
+    if metric.needs != "proba" or len(columns) == 1:
+        if len(columns) != 1:
+            raise KagglekitError(f"{submission_csv}: {metric.name} scores one column, got "
+                                 f"{columns}")
+        prediction = submission[columns[0]].to_numpy()
+        if metric.needs == "label" and y.dtype == object:
+            prediction = prediction.astype(str)
+        return metric.score(y, prediction)
+    labels = {}
+    for column in columns:
+        raw = column[len(target) + 1:] if column.startswith(f"{target}_") else column
+        labels[column] = raw if y.dtype == object else _number(raw)
+        if labels[column] is None:
+            raise KagglekitError(f"{submission_csv}: column {column!r} names no class")
+    if y.dtype != object and all(float(v).is_integer() for v in labels.values()):
+        labels = {c: int(v) for c, v in labels.items()}
+    order = sorted(labels, key=lambda c: labels[c])
+    return metric.score(y, submission[order].to_numpy(dtype=float),
+                        classes=np.array([labels[c] for c in order]))
+
+
+def _placeholder(train, test, target, id_column, metric, classes, class_columns):
+    sample = pd.DataFrame({id_column: test[id_column].to_numpy()})
+    if class_columns:
+        for label in classes:
+            sample[str(label)] = 1 / len(classes)
+    elif metric.needs == "proba":
+        sample[target] = 0.5
+    elif metric.needs == "label":
+        sample[target] = classes[0]
+    else:
+        sample[target] = float(train[target].mean())
+    return sample
+
+
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _write_csv(path, frame):
+    write_text_atomic(path, frame.to_csv(index=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tables", nargs="*", default=list(TABLES))
+    parser.add_argument("--out", required=True, help="folder for the competitions")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    root = Path(os.environ.get("KAGGLEKIT_DATA_DIR") or SHARED) / "tabular"
+    for table in args.tables:
+        target, id_column, drop, metric, per_class = TABLES[table]
+        frame = pd.read_csv(root / f"{table}.csv", low_memory=False)
+        built = make_competition(frame, args.out, table, target=target, id_column=id_column,
+                                 metric=metric, drop=drop, class_columns=per_class,
+                                 seed=args.seed)
+        print(json.dumps({"benchmark": "competitions", "table": table, **built}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

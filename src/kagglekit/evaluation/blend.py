@@ -1,0 +1,423 @@
+"""Ensembles over models' out-of-fold predictions that optimise a competition metric.
+
+- ``greedy``: forward selection with replacement (Caruana et al., "Ensemble selection from
+  libraries of models", ICML 2004): start from the best ``init_best`` models, repeatedly add
+  the model (already chosen ones included) whose addition scores best, and keep the best
+  prefix. Weights are the selection counts, so they are non-negative and sum to 1. Optional
+  bagging repeats the selection on random halves of the models and averages the weights.
+- ``stacked``: a second-level model on the out-of-fold predictions: a logistic regression on
+  the log-probabilities for classes, a non-negative linear regression for values.
+- ``average`` (equal weights) and ``best`` (the best single model) as references.
+
+Every blend combines *model outputs* (probability matrices in ``classes`` order, or values);
+:meth:`Blend.predict` then turns the combination into what the metric needs (labels by
+argmax for a label metric), as :func:`kagglekit.evaluation.metrics.prediction_for` does.
+
+A blend chosen on the out-of-fold predictions scores optimistically on them. :func:`blend_gain`
+measures it honestly: for each outer fold it chooses the blend (and the best single model) on
+the other folds' rows and scores both on that fold.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.metrics import Metric, better, get_metric, prediction_for
+
+__all__ = ["Blend", "BlendGain", "fit_blend", "greedy_blend", "stacked_blend", "blend_gain",
+           "choose_blend", "METHODS"]
+
+METHODS = ("auto", "greedy", "stacked", "average", "best")
+"""The blending methods :func:`fit_blend` knows."""
+
+
+@dataclass(frozen=True)
+class Blend:
+    """A fitted ensemble of named models.
+
+    Attributes
+    ----------
+    metric : str
+        The metric it was chosen for.
+    method : str
+        One of :data:`METHODS`.
+    weights : dict
+        Model name -> weight (non-negative, summing to 1; for ``stacked``, the share of each
+        model's absolute coefficients, for reports only).
+    oof_score : float
+        Its score on the out-of-fold predictions it was chosen on (optimistic; see
+        :func:`blend_gain` for an honest one).
+    classes : tuple or None
+        The sorted class labels of the probability columns (None for values).
+    """
+
+    metric: str
+    method: str
+    weights: dict
+    oof_score: float
+    classes: tuple | None = None
+    stacker: object = field(default=None, repr=False, compare=False)
+    names: tuple = field(default=(), repr=False)
+
+    def combine(self, predictions: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The blended model output: a probability matrix (n, k) or values (n,).
+
+        Parameters
+        ----------
+        predictions : mapping of str to array
+            Each model's output on the same rows (e.g. the test set's fold-averaged
+            predictions), shaped like the out-of-fold ones the blend was fitted on.
+        """
+        used = list(self.names) if self.stacker is not None else \
+            [n for n, w in self.weights.items() if w > 0]
+        missing = [n for n in used if n not in predictions]
+        if missing:
+            raise KagglekitError(f"the blend needs predictions of {missing}; got "
+                                 f"{sorted(predictions)}")
+        outputs = {n: _output(predictions[n], self.classes, n) for n in used}
+        if self.stacker is not None:
+            return _stack_predict(self.stacker, [outputs[n] for n in used], self.classes)
+        return sum(self.weights[n] * outputs[n] for n in used)
+
+    def predict(self, predictions: Mapping[str, np.ndarray]) -> np.ndarray:
+        """What the metric scores (and the submission holds): labels, probabilities or
+        values."""
+        return prediction_for(self.metric, self.combine(predictions), self.classes)
+
+
+@dataclass(frozen=True)
+class BlendGain:
+    """The honest gain of a blend over the best single model, fold by fold.
+
+    ``ensemble[i]`` is the score on fold ``i`` of the blend chosen on the other folds;
+    ``best_single[i]`` that of the single model that scored best on the other folds;
+    ``gain[i]`` their difference signed so that positive means the blend is better.
+    """
+
+    metric: str
+    method: str
+    ensemble: list
+    best_single: list
+    gain: list
+    mean: float
+    std: float
+
+    def to_dict(self) -> dict:
+        return {"metric": self.metric, "method": self.method, "ensemble": self.ensemble,
+                "best_single": self.best_single, "gain": self.gain,
+                "mean": self.mean, "std": self.std}
+
+
+def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
+              method: str = "greedy", classes=None, **options) -> Blend:
+    """Fit a blend of ``method`` (one of :data:`METHODS`) on out-of-fold predictions.
+
+    Parameters
+    ----------
+    oof : mapping of str to array
+        Each model's out-of-fold output: probabilities (n, k) in ``classes`` order (or, for
+        two classes, (n,) P(``classes[1]``)), or values (n,).
+    y : array-like of shape (n,)
+    metric : str or Metric
+    method : str
+    classes : array-like, optional
+        The sorted class labels (default ``np.unique(y)`` for a classification metric).
+    **options
+        Passed to :func:`greedy_blend` or :func:`stacked_blend`; ``"auto"`` takes
+        ``folds`` (required) and passes the rest to :func:`choose_blend`.
+    """
+    if method == "auto":
+        if "folds" not in options:
+            raise KagglekitError("the auto blend needs the rows' folds (folds=...)")
+        return choose_blend(oof, y, options.pop("folds"), metric, classes=classes,
+                            **options)[0]
+    if method == "greedy":
+        return greedy_blend(oof, y, metric, classes=classes, **options)
+    if method == "stacked":
+        return stacked_blend(oof, y, metric, classes=classes, **options)
+    if method not in METHODS:
+        raise KagglekitError(f"unknown blend method {method!r}; choose one of "
+                             f"{', '.join(METHODS)}")
+    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    if method == "average":
+        weights = {n: 1 / len(outputs) for n in outputs}
+    else:
+        singles = {n: _score(metric, y, out, classes) for n, out in outputs.items()}
+        top = _ranked(singles, metric)[0]
+        weights = {n: float(n == top) for n in outputs}
+    blended = sum(w * outputs[n] for n, w in weights.items())
+    return Blend(metric.name, method, weights, _score(metric, y, blended, classes),
+                 _tuple(classes))
+
+
+def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, classes=None,
+                 iterations: int = 50, init_best: int = 1, bags: int = 1,
+                 bag_fraction: float = 0.5, patience: int = 10,
+                 random_state: int = 0) -> Blend:
+    """Caruana's greedy forward selection with replacement.
+
+    Parameters
+    ----------
+    oof, y, metric, classes
+        As in :func:`fit_blend`.
+    iterations : int, default=50
+        The most models added after the initial ones.
+    init_best : int, default=1
+        Start from the ``init_best`` best single models, one vote each.
+    bags : int, default=1
+        With more than one, the selection runs ``bags`` times on random subsets of
+        ``bag_fraction`` of the models and the weights are averaged (Caruana's bagged
+        selection, against overfitting the hill-climbing rows). Should the bagged weights
+        score worse than the best single model, the plain selection over all models is kept.
+    patience : int, default=10
+        Stop after this many additions without a better score (the best prefix is kept).
+    random_state : int, default=0
+        Seeds the bags.
+
+    Returns
+    -------
+    Blend
+        Its out-of-fold score is never worse than the best single model's.
+    """
+    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    if iterations < 0 or init_best < 1 or bags < 1 or not 0 < bag_fraction <= 1:
+        raise KagglekitError("need iterations >= 0, init_best >= 1, bags >= 1 and "
+                             "0 < bag_fraction <= 1")
+    singles = {n: _score(metric, y, out, classes) for n, out in outputs.items()}
+    names = list(outputs)
+    counts, score = _select(outputs, singles, names, y, metric, classes, iterations,
+                            init_best, patience)
+    weights = _normalise(counts, names)
+    if bags > 1:
+        rng = np.random.default_rng(random_state)
+        size = max(1, int(round(bag_fraction * len(names))))
+        bagged = dict.fromkeys(names, 0.0)
+        for _ in range(bags):
+            subset = list(rng.choice(names, size=size, replace=False))
+            bag_counts, _ = _select(outputs, singles, subset, y, metric, classes, iterations,
+                                    min(init_best, size), patience)
+            for name, weight in _normalise(bag_counts, names).items():
+                bagged[name] += weight / bags
+        bagged_score = _score(metric, y, sum(w * outputs[n] for n, w in bagged.items()),
+                              classes)
+        best_single = singles[_ranked(singles, metric)[0]]
+        if not better(best_single, bagged_score, metric):
+            weights, score = bagged, bagged_score
+    return Blend(metric.name, "greedy", weights, score, _tuple(classes))
+
+
+def stacked_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, classes=None,
+                  C: float = 1.0) -> Blend:
+    """A second-level linear model on the out-of-fold predictions.
+
+    Classes: a logistic regression (regularisation ``C``) on each model's log-probabilities
+    (binary: the log-odds of ``classes[1]``). Values: a linear regression with non-negative
+    coefficients and an intercept. Both optimise their own loss (log loss, squared error),
+    not ``metric``; the reported weights are each model's share of the absolute coefficients.
+    """
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    names = tuple(outputs)
+    features = _stack_features([outputs[n] for n in names], classes)
+    if classes is None:
+        stacker = LinearRegression(positive=True).fit(features, y.astype(float))
+        coefficients = np.abs(stacker.coef_).reshape(len(names), -1).sum(axis=1)
+    else:
+        stacker = LogisticRegression(C=C, max_iter=2000).fit(features, y)
+        if not np.array_equal(stacker.classes_, classes):
+            raise KagglekitError(f"stacking needs every class among the rows; got "
+                                 f"{stacker.classes_.tolist()} of {classes.tolist()}")
+        per_model = features.shape[1] // len(names)
+        coefficients = np.abs(stacker.coef_).reshape(-1, len(names), per_model).sum(axis=(0, 2))
+    total = coefficients.sum()
+    weights = {n: float(c / total) if total > 0 else 1 / len(names)
+               for n, c in zip(names, coefficients, strict=True)}
+    blended = _stack_predict(stacker, [outputs[n] for n in names], classes)
+    return Blend(metric.name, "stacked", weights, _score(metric, y, blended, classes),
+                 _tuple(classes), stacker=stacker, names=names)
+
+
+def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
+               method: str = "greedy", classes=None, **options) -> BlendGain:
+    """The blend's gain over the best single model, measured on rows it was not chosen on.
+
+    For each outer fold, the blend and the best single model are both chosen on the other
+    folds' out-of-fold rows and scored on this fold's rows.
+
+    Parameters
+    ----------
+    oof, y, metric, classes, **options
+        As in :func:`fit_blend`.
+    folds : array-like of int of shape (n,), or sequence of (train, test) index pairs
+        Each row's fold (the cross-validation that made ``oof``; reuse its folds).
+    method : str
+        The blend method to measure.
+
+    Returns
+    -------
+    BlendGain
+    """
+    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    fold_of = _fold_ids(folds, len(y))
+    ensemble, single, gain = [], [], []
+    sign = 1.0 if metric.greater_is_better else -1.0
+    for fold in np.unique(fold_of):
+        inner, outer = fold_of != fold, fold_of == fold
+        subset = {n: out[inner] for n, out in outputs.items()}
+        inner_options = dict(options, folds=fold_of[inner]) if method == "auto" else options
+        blend = fit_blend(subset, y[inner], metric, method=method, classes=classes,
+                          **inner_options)
+        best = fit_blend(subset, y[inner], metric, method="best", classes=classes)
+        held = {n: out[outer] for n, out in outputs.items()}
+        e = _score(metric, y[outer], blend.combine(held), classes)
+        s = _score(metric, y[outer], best.combine(held), classes)
+        ensemble.append(round(e, 6))
+        single.append(round(s, 6))
+        gain.append(round(sign * (e - s), 6))
+    return BlendGain(metric.name, method, ensemble, single, gain,
+                     float(np.mean(gain)), float(np.std(gain)))
+
+
+def choose_blend(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
+                 classes=None, candidates: Sequence[str] = ("greedy", "stacked"),
+                 **options) -> tuple[Blend, dict]:
+    """Fit the candidate method with the best honest gain (or the best single model).
+
+    Each candidate's gain is measured with :func:`blend_gain` on ``folds``; the one with the
+    highest mean gain is fitted on all rows. When no candidate beats the best single model
+    on average, the best single model is returned, so the choice is never knowingly worse
+    than the best member.
+
+    Returns
+    -------
+    (Blend, dict)
+        The fitted blend, and each candidate's :class:`BlendGain`.
+    """
+    gains = {m: blend_gain(oof, y, folds, metric, method=m, classes=classes,
+                           **(options if m == "greedy" else {}))
+             for m in candidates}
+    method = max(gains, key=lambda m: gains[m].mean)
+    if gains[method].mean <= 0:
+        method = "best"
+    blend = fit_blend(oof, y, metric, method=method, classes=classes,
+                      **(options if method == "greedy" else {}))
+    return blend, gains
+
+
+def _prepare(oof, y, metric, classes):
+    metric = get_metric(metric)
+    if not oof:
+        raise KagglekitError("a blend needs at least one model's out-of-fold predictions")
+    y = np.asarray(y)
+    if metric.needs != "value":
+        classes = np.unique(y) if classes is None else np.asarray(classes)
+    else:
+        classes = None
+    outputs = {str(n): _output(p, classes, n) for n, p in oof.items()}
+    for name, out in outputs.items():
+        if len(out) != len(y):
+            raise KagglekitError(f"{name}: {len(out)} out-of-fold predictions for "
+                                 f"{len(y)} rows")
+    return metric, y, classes, outputs
+
+
+def _output(prediction, classes, name):
+    """A model's output as float: (n, k) probabilities in ``classes`` order, or (n,) values."""
+    out = np.asarray(prediction, dtype=float)
+    if classes is None:
+        if out.ndim == 2 and out.shape[1] == 1:
+            out = out[:, 0]
+        if out.ndim != 1:
+            raise KagglekitError(f"{name}: values of shape {out.shape}, expected one per row")
+        return out
+    if out.ndim == 1 and len(classes) == 2:
+        out = np.column_stack([1 - out, out])
+    if out.ndim != 2 or out.shape[1] != len(classes):
+        raise KagglekitError(f"{name}: probabilities of shape {out.shape}, expected one "
+                             f"column per class ({len(classes)})")
+    return out
+
+
+def _score(metric, y, output, classes):
+    return metric.score(y, prediction_for(metric, output, classes), classes=classes)
+
+
+def _ranked(scores, metric):
+    """Names best first (stable for ties)."""
+    sign = -1.0 if metric.greater_is_better else 1.0
+    return sorted(scores, key=lambda n: (np.nan_to_num(sign * scores[n], nan=np.inf)))
+
+
+def _select(outputs, singles, names, y, metric, classes, iterations, init_best, patience):
+    order = _ranked({n: singles[n] for n in names}, metric)
+    counts = Counter(order[:init_best])
+    total = sum(outputs[n] for n in order[:init_best])
+    size = init_best
+    best_score, best_counts = _score(metric, y, total / size, classes), counts.copy()
+    stale = 0
+    for _ in range(iterations):
+        trials = [(_score(metric, y, (total + outputs[n]) / (size + 1), classes), n)
+                  for n in order]
+        score, pick = trials[0]
+        for trial_score, name in trials[1:]:
+            if better(trial_score, score, metric):
+                score, pick = trial_score, name
+        total = total + outputs[pick]
+        size += 1
+        counts[pick] += 1
+        if better(score, best_score, metric):
+            best_score, best_counts, stale = score, counts.copy(), 0
+        else:
+            stale += 1
+            if stale >= patience:
+                break
+    return best_counts, best_score
+
+
+def _normalise(counts, names):
+    total = sum(counts.values())
+    return {n: counts.get(n, 0) / total for n in names}
+
+
+def _stack_features(outputs, classes):
+    if classes is None:
+        return np.column_stack(outputs)
+    eps = 1e-6
+    if len(classes) == 2:
+        columns = [np.log(np.clip(o[:, 1], eps, 1)) - np.log(np.clip(o[:, 0], eps, 1))
+                   for o in outputs]
+        return np.column_stack(columns)
+    return np.column_stack([np.log(np.clip(o, eps, 1)) for o in outputs])
+
+
+def _stack_predict(stacker, outputs, classes):
+    features = _stack_features(outputs, classes)
+    if classes is None:
+        return stacker.predict(features)
+    return stacker.predict_proba(features)
+
+
+def _fold_ids(folds, n):
+    if isinstance(folds, Sequence) and folds and isinstance(folds[0], tuple):
+        fold_of = np.full(n, -1)
+        for i, (_train, test) in enumerate(folds):
+            fold_of[np.asarray(test)] = i
+    else:
+        fold_of = np.asarray(folds)
+    if fold_of.shape != (n,) or (fold_of < 0).any():
+        raise KagglekitError("folds must give every row's fold (an int per row, or the "
+                             "cross-validation's (train, test) pairs covering every row)")
+    if len(np.unique(fold_of)) < 2:
+        raise KagglekitError("measuring a blend's gain needs at least two folds")
+    return fold_of
+
+
+def _tuple(classes):
+    return None if classes is None else tuple(c.item() if isinstance(c, np.generic) else c
+                                              for c in classes)

@@ -1,0 +1,196 @@
+"""Columns that alone predict the target almost perfectly: usually known only after the fact.
+
+For each feature, a tiny model on that column only is scored out of fold: a lookup table from
+the column's value to the target's mean (regression) or class frequencies (classes), fitted on
+the other folds. Numeric columns with many values are cut into up to 256 quantile bins first
+(the resolution of a histogram gradient-boosting tree); missing values are a group of their
+own; a value unseen in the other folds predicts the prior. This is the best any model on one
+column can do up to the binning, and it costs a few group-bys per column, so it stays fast on
+a million rows (at most ``max_rows`` rows are sampled, 20,000 by default).
+
+A column is flagged when its out-of-fold score reaches the threshold (0.99 by default):
+
+- binary: ROC AUC of the predicted P(positive class);
+- multiclass: one-vs-rest macro ROC AUC. Not accuracy: with a 99 % majority class a column
+  with no information at all gets 0.99 accuracy, while an AUC of 0.5 means no information
+  for every class whatever their frequencies;
+- regression: R².
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import r2_score, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from kagglekit.errors import KagglekitError
+
+__all__ = ["Leak", "find_leaks", "single_column_scores", "THRESHOLD"]
+
+THRESHOLD = 0.99
+"""The out-of-fold score (ROC AUC, or R² for regression) from which a column is flagged."""
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A column whose values alone predict the target: its out-of-fold ``score`` under
+    ``metric`` (``"roc_auc"`` or ``"r2"``)."""
+
+    column: str
+    score: float
+    metric: str
+
+    def describe(self) -> str:
+        return (f"column {self.column!r} alone predicts the target "
+                f"({'ROC AUC' if self.metric == 'roc_auc' else 'R²'} {self.score:.4f} out "
+                f"of fold): it is usually known only after the fact; drop it (--drop "
+                f"{self.column}) unless it is truly available at prediction time")
+
+
+def find_leaks(X: pd.DataFrame, y, *, task: str | None = None, id_column: str | None = None,
+               threshold: float = THRESHOLD, **options) -> list[Leak]:
+    """The columns of ``X`` whose single-column out-of-fold score reaches ``threshold``.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The features, without the target (the id column, if present, is skipped).
+    y : array-like
+        The target.
+    task : {"binary", "multiclass", "regression"}, optional
+        Inferred when omitted: text, boolean, or whole numbers with at most 10 values are
+        classes; other numbers are a regression target.
+    id_column : str, optional
+        Never scored.
+    threshold : float, default=0.99
+    **options
+        ``max_rows``, ``folds``, ``bins``, ``random_state`` of :func:`single_column_scores`.
+
+    Returns
+    -------
+    list of Leak
+        Best score first; empty when no column stands out.
+    """
+    scores = single_column_scores(X, y, task=task, id_column=id_column, **options)
+    metric = "r2" if _task(y, task) == "regression" else "roc_auc"
+    leaks = [Leak(c, s, metric) for c, s in scores.items() if s >= threshold]
+    return sorted(leaks, key=lambda leak: -leak.score)
+
+
+def single_column_scores(X: pd.DataFrame, y, *, task: str | None = None,
+                         id_column: str | None = None, max_rows: int = 20000, folds: int = 3,
+                         bins: int = 256, random_state: int = 0) -> dict[str, float]:
+    """Each column's out-of-fold score on its own (see the module docstring).
+
+    Returns
+    -------
+    dict
+        Column name -> ROC AUC (classes) or R² (regression); columns with a single value
+        are left out.
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise KagglekitError("leak detection needs the features as a DataFrame")
+    y = pd.Series(np.asarray(y), index=X.index)
+    if len(y) != len(X):
+        raise KagglekitError(f"{len(y)} target values for {len(X)} rows")
+    keep = y.notna().to_numpy()
+    X, y = X[keep], y[keep]
+    task = _task(y, task)
+    if len(X) > max_rows:
+        rows = np.sort(np.random.default_rng(random_state).choice(len(X), max_rows,
+                                                                  replace=False))
+        X, y = X.iloc[rows], y.iloc[rows]
+    target, classes = _encode_target(y.to_numpy(), task)
+    splits = _splits(target, task, folds, random_state)
+    scores = {}
+    for column in X.columns:
+        if column == id_column:
+            continue
+        codes = _codes(X[column], bins)
+        if codes.max() < 1:  # a single value (or all missing): no information
+            continue
+        predicted = _out_of_fold(codes, target, splits, classes)
+        scores[str(column)] = round(float(_score(target, predicted, task)), 6)
+    return scores
+
+
+def _task(y, task):
+    if task is not None:
+        if task not in ("binary", "multiclass", "regression"):
+            raise KagglekitError(f"unknown task {task!r}; expected binary, multiclass or "
+                                 f"regression")
+        return task
+    values = pd.Series(np.asarray(y)).dropna()
+    distinct = values.nunique()
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if not numeric or distinct <= 2:
+        return "binary" if distinct <= 2 else "multiclass"
+    whole = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
+    return "multiclass" if whole and distinct <= 10 else "regression"
+
+
+def _encode_target(y, task):
+    if task == "regression":
+        if not np.issubdtype(y.dtype, np.number):
+            raise KagglekitError("a regression target must be numeric")
+        return y.astype(float), None
+    classes, index = np.unique(y.astype(str) if y.dtype == object else y, return_inverse=True)
+    if len(classes) < 2:
+        raise KagglekitError("the target has one class only; nothing can leak it")
+    return index, len(classes)
+
+
+def _splits(target, task, folds, random_state):
+    if task != "regression" and np.bincount(target).min() >= folds:
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    else:
+        splitter = KFold(folds, shuffle=True, random_state=random_state)
+    return list(splitter.split(np.zeros(len(target)), target))
+
+
+def _codes(values: pd.Series, bins: int) -> np.ndarray:
+    """Integer group codes from 0; missing values get a group of their own."""
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if numeric and values.nunique() > bins:
+        codes = pd.qcut(values, q=bins, labels=False, duplicates="drop").to_numpy()
+        codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
+    else:
+        codes = pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+    return codes + 1  # -1 (missing) -> 0
+
+
+def _out_of_fold(codes, target, splits, classes):
+    groups = codes.max() + 1
+    if classes is None:
+        predicted = np.empty(len(target))
+    else:
+        predicted = np.empty((len(target), classes))
+    for train, test in splits:
+        counts = np.bincount(codes[train], minlength=groups)
+        seen = counts[codes[test]] > 0
+        if classes is None:
+            sums = np.bincount(codes[train], weights=target[train], minlength=groups)
+            means = sums / np.maximum(counts, 1)
+            prior = target[train].mean()
+            predicted[test] = np.where(seen, means[codes[test]], prior)
+        else:
+            table = np.zeros((groups, classes))
+            np.add.at(table, (codes[train], target[train]), 1)
+            table /= np.maximum(counts, 1)[:, None]
+            prior = np.bincount(target[train], minlength=classes) / len(train)
+            predicted[test] = np.where(seen[:, None], table[codes[test]], prior)
+    return predicted
+
+
+def _score(target, predicted, task):
+    if task == "regression":
+        return r2_score(target, predicted)
+    if task == "binary":
+        return roc_auc_score(target, predicted[:, 1])
+    present = np.unique(target)
+    matrix = predicted[:, present]
+    matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1e-12)
+    return roc_auc_score(target, matrix, multi_class="ovr", average="macro", labels=present)

@@ -1,0 +1,85 @@
+"""Leak detection: a planted leak is named, honest data raises no alarm."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kagglekit.evaluation.leakage import find_leaks, single_column_scores
+
+rng = np.random.default_rng(0)
+N = 3000
+
+
+def _features():
+    return pd.DataFrame({
+        "id": np.arange(N),
+        "a": rng.normal(size=N),
+        "b": rng.normal(size=N),
+        "city": rng.choice(["x", "y", "z", None], N),
+        "many": rng.integers(0, 2000, N).astype(str),  # high cardinality, no signal
+    })
+
+
+def test_a_planted_numeric_leak_in_a_regression_is_named():
+    X = _features()
+    y = 2 * X.a + rng.normal(0, 1, N)
+    X["after"] = np.exp(y / 3) + rng.normal(0, 1e-3, N)  # a monotone function of the target
+
+    leaks = find_leaks(X, y, id_column="id")
+
+    assert [leak.column for leak in leaks] == ["after"]
+    assert leaks[0].metric == "r2" and leaks[0].score >= 0.99
+    assert "--drop after" in leaks[0].describe()
+
+
+def test_a_planted_categorical_leak_in_a_binary_target_is_named():
+    X = _features()
+    y = np.where(X.a + rng.normal(0, 1, N) > 0, "yes", "no")
+    outcome = np.where(y == "yes", "closed", "open")
+    flip = rng.random(N) < 0.002
+    X["status"] = np.where(flip, "open", outcome)
+
+    leaks = find_leaks(X, y, id_column="id")
+
+    assert [leak.column for leak in leaks] == ["status"]
+    assert leaks[0].metric == "roc_auc"
+
+
+def test_a_multiclass_leak_uses_auc_not_accuracy():
+    X = _features()
+    # 98 % of one class: any column gets ~0.98 accuracy, but only the leak gets AUC ~1.
+    y = np.where(rng.random(N) < 0.98, "common", rng.choice(["r1", "r2"], N))
+    X["code"] = pd.Series(y).map({"common": 0, "r1": 1, "r2": 2}).to_numpy() + \
+        rng.normal(0, 0.01, N)
+
+    scores = single_column_scores(X, y, id_column="id")
+
+    assert scores["code"] >= 0.99
+    assert max(v for k, v in scores.items() if k != "code") < 0.7
+    assert [leak.column for leak in find_leaks(X, y, id_column="id")] == ["code"]
+
+
+@pytest.mark.parametrize("task", ["regression", "binary"])
+def test_honest_data_raises_no_alarm(task):
+    X = _features()
+    signal = 2 * X.a + X.b + rng.normal(0, 0.5, N)  # strong, but not perfect
+    y = signal if task == "regression" else (signal > 0).astype(int)
+
+    assert find_leaks(X, y, id_column="id") == []
+    assert "id" not in single_column_scores(X, y, id_column="id")
+
+
+def test_it_samples_big_tables_and_stays_fast():
+    big = 200_000
+    X = pd.DataFrame({"a": rng.normal(size=big), "c": rng.integers(0, 50, big)})
+    y = X.a + rng.normal(0, 1, big)
+    start = time.perf_counter()
+
+    scores = single_column_scores(X, y, max_rows=20_000)
+
+    assert time.perf_counter() - start < 5
+    assert 0.3 < scores["a"] < 0.7 and scores["c"] < 0.05
