@@ -232,6 +232,11 @@ def cmd_competitions(args) -> None:
 
 
 def cmd_run(args) -> None:
+    if args.competition:
+        return run_competition(args)
+    if args.metric or args.time_limit or args.models or args.report:
+        raise KagglekitError("--metric, --time-limit, --models and --report go with "
+                             "--competition NAME")
     from kagglekit.jobs.run import run
 
     spec = job_spec(args, args.pipeline)
@@ -239,6 +244,20 @@ def cmd_run(args) -> None:
     result = run(spec, compare, folds=args.folds, seed=args.seed, test_csv=args.test,
                  data_dir=args.data_dir, backend=args.backend, scheduler=args.scheduler,
                  log=print)
+    print("\n".join(result.lines()))
+
+
+def run_competition(args) -> None:
+    from kagglekit.jobs.competition import run_competition as run
+
+    if args.pipeline != "titanic-dnn" or args.csv or args.compare is not None or args.set:
+        raise KagglekitError("--competition NAME takes its models from --models (e.g. "
+                             "--models hgb,dnn); drop the pipeline name, --compare, --csv "
+                             "and --set")
+    models = args.models.split(",") if args.models else None
+    result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
+                 time_limit=args.time_limit, models=models, folds=args.folds, seed=args.seed,
+                 report=args.report, target=args.target, log=print)
     print("\n".join(result.lines()))
 
 

@@ -156,6 +156,21 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--params", metavar="FILE", help=PARAMS_HELP)
     rn.add_argument("--test", metavar="FILE", help="test CSV to predict for the submission "
                     "(mnist-*: Kaggle's Digit Recognizer test.csv)")
+    comp = rn.add_argument_group(
+        "any Kaggle competition (DATA_DIR/NAME/train.csv, test.csv, sample_submission.csv)")
+    comp.add_argument("--competition", metavar="NAME",
+                      help="cross-validate --models on its files, blend them by the metric and "
+                           "write the submission in the sample's format")
+    comp.add_argument("--metric", metavar="METRIC",
+                      help="accuracy, balanced_accuracy, f1, roc_auc, log_loss, rmse, rmsle, "
+                           "mae, r2, quadratic_weighted_kappa, ... (default: the "
+                           "competition's, when known)")
+    comp.add_argument("--time-limit", type=seconds, metavar="SECONDS",
+                      help="bound the whole run; slow models are skipped, the submission is "
+                           "always written")
+    comp.add_argument("--models", metavar="M1,M2",
+                      help="models to cross-validate and blend (default: logreg,hgb,dnn)")
+    comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
     return parser
 
 

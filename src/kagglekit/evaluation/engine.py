@@ -104,14 +104,24 @@ def scores(pipeline, X, y: np.ndarray, task: str) -> dict:
             "oof": None, "labels": predicted, "proba": proba}
 
 
+def output(pipeline, X, task: str) -> np.ndarray:
+    """What a fitted model says about rows: its class probabilities (n, k) in
+    ``classes_`` order, or its predicted values."""
+    if task == "regression":
+        return np.asarray(pipeline.predict(X), dtype=float)
+    return np.asarray(pipeline.predict_proba(X), dtype=float)
+
+
 def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
-                  summary: bool = False) -> dict:
+                  summary: bool = False, predict=None) -> dict:
     """Fit ``pipeline`` (in place) on the training rows and score it on the test rows.
 
     Returns :func:`scores`' dict plus ``members`` (an ensemble's members' headline scores),
-    ``fit_seconds``, ``predict_seconds``, and for Keras models ``epochs``, ``params`` (an
+    ``fit_seconds``, ``predict_seconds``, and for Keras models ``epochs``, ``n_weights`` (an
     ensemble of networks: the members' totals), ``history`` (per-epoch losses and the kept
-    epoch) and, with ``summary``, the layer table. The Keras session is released after.
+    epoch) and, with ``summary``, the layer table. With ``predict`` (more rows, e.g. a
+    competition's test set), ``predicted`` holds the fitted model's :func:`output` for them.
+    The Keras session is released after.
     """
     from kagglekit.models.dense import layer_summary
 
@@ -128,12 +138,14 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     if nets and all(net is not None for net in nets):  # a SeedEnsemble of networks: totals
         params = sum(int(net.count_params()) for net in nets)
         epochs = sum(int(getattr(m, "epochs_run_", 0)) for m in model.estimators_)
+    extra = None if predict is None else output(pipeline, predict, task)
     predicted = time.perf_counter()
     members = member_scores(pipeline, X_test, y_test,
                             lambda m, Xt, yt: scores(m, Xt, yt, task)[METRICS[task][0]])
     outcome = {
         **result,
         "members": members,
+        "predicted": extra,
         "fit_seconds": fitted - start,
         "predict_seconds": predicted - fitted,
         "epochs": epochs,

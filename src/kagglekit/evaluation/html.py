@@ -69,7 +69,7 @@ def render(report: dict, images: dict[str, bytes]) -> str:
             f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def _table(header: list[str] | None, rows: list[list], best: int | None = None) -> str:
+def html_table(header: list[str] | None, rows: list[list], best: int | None = None) -> str:
     """A table; without ``header``, a two-column key / value table."""
     if header is None:
         return "<table class=kv>\n" + "\n".join(
@@ -104,7 +104,7 @@ def _leaderboard(report: dict) -> str:
                 None: "no validation split" if keras else ""}[row.get("overfitting")]
         rows.append([rank, row["pipeline"], *scores, f"{row['fit_seconds']:.2f}",
                      f"{row['predict_seconds']:.2f}", weights, flag])
-    return ("<h2>Leaderboard</h2>\n" + _table(header, rows, best=0)
+    return ("<h2>Leaderboard</h2>\n" + html_table(header, rows, best=0)
             + "\n<p>fit s and predict s are totals over all folds; parameters counts the "
             "weights of the fitted Keras network (first fold, as in the network section); "
             "overfitting: see the training curves below.</p>")
@@ -117,7 +117,7 @@ def _per_fold(report: dict) -> str:
             for r in results for m, s in r["scores"].items()]
     epochs = [[r["pipeline"], "epochs trained", *r["epochs"]] for r in results if r["epochs"]]
     return ("<h2>Scores per fold</h2>\n"
-            + _table(["pipeline", "metric", *[f"fold {i + 1}" for i in range(n)]],
+            + html_table(["pipeline", "metric", *[f"fold {i + 1}" for i in range(n)]],
                      rows + epochs))
 
 
@@ -175,7 +175,7 @@ def _holdout(report: dict) -> str:
             for r in scored]
     return (f"<h2>Test set</h2>\n<p>Fitted on all training rows, scored on "
             f"{scored[0]['holdout']['rows']} labelled test rows.</p>\n"
-            + _table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
+            + html_table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
 
 
 def _ensemble_gain(report: dict) -> str:
@@ -188,7 +188,7 @@ def _ensemble_gain(report: dict) -> str:
              "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %",
              f"{g['folds_better']} of {len(g['folds'])}"] for name, g in gains.items()]
     return ("<h2>Ensemble gain</h2>\n" + f"<p>{escape(GAIN_TEXT)}</p>\n"
-            + _table(["ensemble", "metric", "ensemble", "best member", "gain ± std over folds",
+            + html_table(["ensemble", "metric", "ensemble", "best member", "gain ± std over folds",
                       "gain %", "folds better"], rows))
 
 
@@ -208,7 +208,7 @@ def _data(data: dict) -> str:
         inferred = data["inferred"]
         rows.append(["inferred columns", f"numeric {inferred['numeric']}, categorical "
                      f"{inferred['categorical']}, not used {inferred['dropped'] or 'none'}"])
-    return "<h2>Data</h2>\n" + _table(None, rows)
+    return "<h2>Data</h2>\n" + html_table(None, rows)
 
 
 def _environment(env: dict) -> str:
@@ -220,7 +220,7 @@ def _environment(env: dict) -> str:
             ["GPU", gpu], ["threads", _pairs(env.get("threads") or {})],
             ["platform", env["platform"]]]
     rows += [[name, version] for name, version in env["versions"].items()]
-    return "<h2>Environment</h2>\n" + _table(None, rows)
+    return "<h2>Environment</h2>\n" + html_table(None, rows)
 
 
 def _pairs(mapping: dict) -> str:

@@ -72,6 +72,14 @@ def token_given():
     )
 
 
+def credentials_given():
+    """Whether any Kaggle credentials are configured (token, key variables or kaggle.json),
+    without reading or checking them."""
+    return token_given() or bool(os.environ.get("KAGGLE_USERNAME")
+                                 and os.environ.get("KAGGLE_KEY")) \
+        or (config_dir() / "kaggle.json").is_file()
+
+
 def warn_if_exposed(folder=None):
     """Warn when a credentials file can be read by group or others.
 

@@ -33,7 +33,7 @@ from kagglekit.errors import DataError
 from kagglekit.submissions.export import validate_submission
 
 __all__ = ["FormatWarning", "check_frame_against_sample", "check_submission_file",
-           "sample_submission", "ROW_SUM_TOLERANCE"]
+           "find_sample", "sample_submission", "ROW_SUM_TOLERANCE"]
 
 #: How far (absolute, per class column) a row of class probabilities may sum from 1.
 ROW_SUM_TOLERANCE = 1e-6
@@ -62,7 +62,13 @@ def sample_submission(competition, data_dir=None):
     pathlib.Path or None
         ``sample_submission.csv`` if present, else the first ``*submission*.csv`` by name.
     """
-    folder = _data_folder(competition, data_dir)
+    return find_sample(_data_folder(competition, data_dir))
+
+
+def find_sample(folder) -> Path | None:
+    """``folder/sample_submission.csv`` if present, else its first ``*submission*.csv`` by
+    name, else None."""
+    folder = Path(folder)
     preferred = folder / "sample_submission.csv"
     if preferred.is_file():
         return preferred
