@@ -2,7 +2,8 @@ import pandas as pd
 import pytest
 
 from kagglekit.data import load_dataset
-from kagglekit.data.loaders import TITANIC_SCHEMA, read_csv
+from kagglekit.data.base import read_csv
+from kagglekit.data.titanic import TITANIC_SCHEMA
 from kagglekit.errors import DataError, KagglekitError
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from kagglekit import evaluate, make_pipeline
-from kagglekit.data.loaders import Dataset
+from kagglekit.data.base import Dataset
 from kagglekit.evaluation.report import write_report
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check_report.py"

@@ -4,13 +4,10 @@ people, and a loader for the "Cars - Purchase Decision" CSV (not bundled).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from kagglekit.data.loaders import DATA_DIR_ENV, Dataset, read_csv
+from kagglekit.data.base import DATA_DIR_ENV, Dataset, data_root, read_csv
 from kagglekit.data.schema import Schema
 from kagglekit.errors import DataError
 
@@ -106,11 +103,11 @@ def load_car_purchase(data_dir=None) -> Dataset:
     ``data_dir`` defaults to ``$KAGGLEKIT_DATA_DIR``. The file is not bundled with the
     package; it has no test split, so ``X_test`` is empty.
     """
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
-    if not data_dir:
+    root = data_root(data_dir)
+    if root is None:
         raise DataError("car-purchase data is not bundled: pass --data-dir DIR (or set "
                         f"{DATA_DIR_ENV}) with DIR/car-purchase/car_purchase.csv in it")
-    path = Path(data_dir) / "car-purchase" / "car_purchase.csv"
+    path = root / "car-purchase" / "car_purchase.csv"
     if not path.is_file():
         raise DataError(f"{path} not found; put the 'Cars - Purchase Decision' CSV there "
                         "(columns User ID, Gender, Age, AnnualSalary, Purchased)")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kagglekit.data.loaders import DATA_DIR_ENV, verify_md5
+from kagglekit.data.base import Dataset, data_root, read_plain_csv, verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -45,10 +45,10 @@ def load_images(name: str = "mnist", data_dir: str | os.PathLike | None = None):
     """
     if name not in MD5:
         raise KagglekitError(f"unknown image data set {name!r}; use mnist or fashion-mnist")
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
-    if not data_dir:
+    root = data_root(data_dir)
+    if root is None:
         return _download(name)
-    folder = Path(data_dir) / name
+    folder = root / name
     arrays = []
     for file, md5 in zip(FILES, MD5[name], strict=True):
         path = folder / file
@@ -62,13 +62,11 @@ def load_images(name: str = "mnist", data_dir: str | os.PathLike | None = None):
 
 
 def image_dataset(name: str, data_dir=None):
-    """:func:`load_images` as a :class:`~kagglekit.data.loaders.Dataset`: the official
+    """:func:`load_images` as a :class:`~kagglekit.data.base.Dataset`: the official
     60,000 training and 10,000 test images with their labels (``X`` arrays, not frames)."""
-    from kagglekit.data.loaders import Dataset
-
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
-    (x_train, y_train), (x_test, y_test) = load_images(name, data_dir)
-    source = str(Path(data_dir) / name) if data_dir else "keras.datasets"
+    root = data_root(data_dir)
+    (x_train, y_train), (x_test, y_test) = load_images(name, root)
+    source = str(root / name) if root else "keras.datasets"
     return Dataset(name=name, X=x_train, y=pd.Series(y_train, name="Label"), X_test=x_test,
                    y_test=pd.Series(y_test, name="Label"), source=source,
                    class_names=FASHION_CLASSES if name == "fashion-mnist" else None)
@@ -117,8 +115,6 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 def read_digit_csv(path: str | os.PathLike, *, training: bool):
     """Kaggle "Digit Recognizer": ``train.csv`` (``label, pixel0..pixel783``) or ``test.csv``
     (pixels only) as uint8 images ``(n, 28, 28)`` and, for training, labels ``(n,)``."""
-    from kagglekit.data.loaders import read_plain_csv
-
     frame = read_plain_csv(path)
     pixels = [f"pixel{i}" for i in range(784)]
     missing = [c for c in (["label"] if training else []) + pixels if c not in frame]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kagglekit.data.loaders import DATA_DIR_ENV, verify_md5
+from kagglekit.data.base import data_root, verify_md5
 from kagglekit.errors import DataError, KagglekitError
 
 SUBSET = Path("imdb-subset") / "imdb_subset.npz"
@@ -35,9 +35,9 @@ def load_imdb(num_words: int = 500, data_dir: str | os.PathLike | None = None):
         A folder holding ``imdb-subset/imdb_subset.npz`` (default ``$KAGGLEKIT_DATA_DIR``).
         Without one, Keras downloads the full data set.
     """
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
-    if data_dir:
-        return _local(Path(data_dir) / SUBSET, num_words)
+    root = data_root(data_dir)
+    if root is not None:
+        return _local(root / SUBSET, num_words)
     try:
         from keras.datasets import imdb
 

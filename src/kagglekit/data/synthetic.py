@@ -10,7 +10,7 @@ data set       formula                                                split
                y2 = 0.5x1 - 0.1x2 + 0.3x3 - 2
 =============  =====================================================  ====================
 
-Each loader returns a :class:`~kagglekit.data.loaders.Dataset` with test labels (``y_test``),
+Each loader returns a :class:`~kagglekit.data.base.Dataset` with test labels (``y_test``),
 so a model can be scored on rows it never saw, including outside the training range.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kagglekit.data.loaders import Dataset
+from kagglekit.data.base import Dataset
 
 
 def shift(*, step: float = 1.0) -> Dataset:

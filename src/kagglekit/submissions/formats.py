@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
@@ -127,10 +126,9 @@ def check_submission_file(path, competition, data_dir=None, *, layout=None):
 
 
 def _data_folder(competition, data_dir):
-    from kagglekit.data.loaders import DATA_DIR_ENV
+    from kagglekit.data.base import data_root
 
-    base = data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
-    return Path(base) / competition
+    return (data_root(data_dir) or Path(DEFAULT_DATA_DIR)) / competition
 
 
 def _read(path, source):

@@ -1,9 +1,10 @@
-"""Dataset loading: bundled files, a local data folder, or a Kaggle download."""
+"""What every data set shares: the :class:`Dataset` container, the one data-folder resolver,
+CSV reading with one-line errors, and md5 checks. No module of :mod:`kagglekit.data` is
+imported here, so each data set's module can import this one."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 from collections.abc import Iterator
@@ -14,17 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from kagglekit.data.schema import Schema
-from kagglekit.errors import DataError, KagglekitError
-
-TITANIC_SCHEMA = Schema(
-    numeric=("Pclass", "Age", "SibSp", "Parch", "Fare"),
-    text=("Name", "Sex", "Ticket", "Cabin", "Embarked"),
-    target="Survived",
-    id_column="PassengerId",
-    target_values=(0, 1),
-)
+from kagglekit.errors import DataError
 
 DATA_DIR_ENV = "KAGGLEKIT_DATA_DIR"
+"""The environment variable naming the data folder when ``--data-dir`` is not given."""
 
 
 @dataclass
@@ -58,51 +52,27 @@ class Dataset:
     class_names: tuple[str, ...] | None = None
 
 
-def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None) -> Dataset:
-    """Load a competition's train and test data.
-
-    Parameters
-    ----------
-    name : str
-        ``"titanic"``, ``"car-purchase"`` (read from the data folder, not bundled),
-        ``"car-preference"`` (generated, see :mod:`kagglekit.data.car`) or a generated
-        regression set (``"shift"``, ``"quadratic"``, ``"linear-map"``, see
-        :mod:`kagglekit.data.synthetic`).
-    data_dir : path, optional
-        A folder laid out like ``<dir>/titanic/train.csv``. Defaults to the environment
-        variable ``KAGGLEKIT_DATA_DIR``, then to the copy bundled with the package.
-        ``kagglekit competitions download titanic --data-dir DIR`` fetches them with the
-        Kaggle API.
-
-    Returns
-    -------
-    Dataset
-
-    Examples
-    --------
-    >>> from kagglekit import load_dataset
-    >>> ds = load_dataset("titanic")
-    >>> ds.X.shape, ds.X_test.shape
-    ((891, 11), (418, 11))
-    """
-    from kagglekit.data import car, images, synthetic
-
-    loaders = {"titanic": _load_titanic, "car-preference": car.load_car_preference,
-               "car-purchase": car.load_car_purchase, **synthetic.LOADERS,
-               "mnist": functools.partial(images.image_dataset, "mnist"),
-               "fashion-mnist": functools.partial(images.image_dataset, "fashion-mnist")}
-    if name not in loaders:
-        raise KagglekitError(f"unknown dataset {name!r}; available: {', '.join(loaders)}")
-    return loaders[name](data_dir)
+def data_root(data_dir=None) -> Path | None:
+    """The data folder: ``data_dir`` (``--data-dir``), else ``$KAGGLEKIT_DATA_DIR``, else None
+    (each loader then falls back: the bundled copy, a download, or an error that says what to
+    pass)."""
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
+    return Path(data_dir) if data_dir else None
 
 
-def _load_titanic(data_dir) -> Dataset:
-    name = "titanic"
-    folder = _dataset_folder(name, data_dir)
-    train = read_csv(folder / "train.csv", TITANIC_SCHEMA, training=True)
-    test = read_csv(folder / "test.csv", TITANIC_SCHEMA, training=False)
-    y = train.pop(TITANIC_SCHEMA.target).astype("int64")
-    return Dataset(name=name, X=train, y=y, X_test=test, source=str(folder))
+def bundled_folder(name: str) -> Path | None:
+    """The copy of ``name`` shipped inside the package (Titanic), or None."""
+    folder = Path(str(resources.files("kagglekit.data") / "bundled" / name))
+    return folder if folder.is_dir() else None
+
+
+def data_folder(name: str, data_dir=None) -> Path:
+    """``<data folder>/<name>``; without a data folder the bundled copy, else ``data/<name>``
+    (where ``kagglekit competitions download`` puts a competition's files)."""
+    root = data_root(data_dir)
+    if root is not None:
+        return root / name
+    return bundled_folder(name) or Path("data") / name
 
 
 def read_csv(path: str | os.PathLike, schema: Schema, *, training: bool) -> pd.DataFrame:
@@ -164,18 +134,3 @@ def _csv_errors(path: Path):
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise DataError(f"{path}: not a valid CSV ({detail})") from exc
-
-
-def _dataset_folder(name: str, data_dir) -> Path:
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV)
-    if not data_dir:
-        return Path(str(resources.files("kagglekit.data") / "bundled" / name))
-    folder = Path(data_dir) / name
-    if not (folder / "train.csv").is_file():
-        raise DataError(
-            f"{folder}/train.csv not found; put the competition's train.csv and test.csv there, "
-            f"run `kagglekit competitions download {name} --data-dir {data_dir}`, or unset "
-            f"{DATA_DIR_ENV} to use the bundled copy"
-        )
-    return folder
-
