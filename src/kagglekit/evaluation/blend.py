@@ -16,6 +16,15 @@ argmax for a label metric), as :func:`kagglekit.evaluation.metrics.prediction_fo
 A blend chosen on the out-of-fold predictions scores optimistically on them. :func:`blend_gain`
 measures it honestly: for each outer fold it chooses the blend (and the best single model) on
 the other folds' rows and scores both on that fold.
+
+Measured (``benchmarks/blend_methods.py``: HGB, a linear model and a random forest, 5-fold
+out-of-fold predictions, the seven development tables, ten table/metric pairs, flights sampled
+to 30k rows): the honest gain over the best single model, relative to its score and averaged,
+was +1.73 % for greedy, +1.97 % for stacked, +1.89 % for auto, +0.99 % for greedy with 10 bags
+and -2.96 % for the plain average. Greedy was the only method never below the best single
+model (0 of 10 pairs; stacked 1: telco accuracy -0.0011 ± 0.0048; auto 2; the average 8).
+The default is therefore ``greedy``: level with or better than the best member everywhere,
+for 0.24 points less mean gain than stacking; ``auto`` costs ~10x more for no gain.
 """
 
 from __future__ import annotations
