@@ -35,10 +35,14 @@ def screenshot(html: Path, png: Path, *, size: str = "1280,3000", chromium: str)
     """Render ``html`` in headless Chromium into ``png`` (raises on failure).
 
     The network is cut off (a proxy that does not exist), so the screenshot shows only what
-    the file itself holds.
+    the file itself holds; Chromium's own background traffic (component updates, sync, QUIC,
+    first-run pings) is switched off, as a closed network refuses it, and every run gets a
+    fresh profile (``--user-data-dir``).
     """
     with tempfile.TemporaryDirectory() as profile:
-        command = [chromium, "--headless", "--disable-gpu", "--no-sandbox",
+        command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                   "--no-first-run", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync",
                    "--hide-scrollbars", f"--user-data-dir={profile}",
                    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
                    f"--window-size={size}", f"--screenshot={png}", html.resolve().as_uri()]

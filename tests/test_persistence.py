@@ -69,6 +69,8 @@ def test_keras_pipelines_round_trip_exactly(tmp_path, small_titanic, titanic, en
     loaded = load(path)
     many = pd.concat([titanic.X_test] * 2, ignore_index=True)  # 836 rows: the batched path
     for rows in (titanic.X_test.iloc[:1], many):
+        # Exact: save / load promises the same weights bit for bit, and this is the same
+        # process and the same call (same rows) on both sides.
         np.testing.assert_array_equal(loaded.predict_proba(rows), pipe.predict_proba(rows))
 
 

@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 from kagglekit import evaluate, make_pipeline
 from kagglekit.models.memory import release_keras, uses_keras
+from tests.float32 import PROBA_ATOL, approx_tree
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,9 @@ def test_seeded_fit_ignores_other_draws_from_python_random(data):
     fits = [KerasClassifier(_net, model__noisy=noisy, epochs=2, random_state=0).fit(X, y)
             for noisy in (False, True, False)]
     quiet, noisy, again = (f.predict_proba(X) for f in fits)
-    np.testing.assert_array_equal(quiet, again)
-    np.testing.assert_array_equal(quiet, noisy)
+    # float32: three fits with one seed (a shifted layer seed would differ by far more)
+    np.testing.assert_allclose(quiet, again, atol=PROBA_ATOL)
+    np.testing.assert_allclose(quiet, noisy, atol=PROBA_ATOL)
 
 
 def test_release_clears_keras_only_for_keras_models(data):
@@ -72,4 +74,6 @@ def test_release_between_folds_keeps_the_scores(small_titanic, monkeypatch):
     assert calls == [True, True, True]
     monkeypatch.setattr(cv, "release_keras", lambda est: False)
     kept = evaluate(make_pipeline("titanic-dnn", epochs=2), X, y, folds=3, seed=0)
-    assert released.scores == kept.scores and released.histories == kept.histories
+    # 6-decimal scores and losses of two seeded float32 runs
+    assert released.scores == approx_tree(kept.scores)
+    assert released.histories == approx_tree(kept.histories)

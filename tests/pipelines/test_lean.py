@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from kagglekit import make_pipeline
 from kagglekit.pipelines import lean
 from kagglekit.pipelines.lean import LeanColumnTransformer, LeanPipeline
+from tests.float32 import PROBA_ATOL
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +102,11 @@ def test_whole_pipeline_predictions_match_row_by_row(titanic, name, monkeypatch)
     assert calls == []  # 836 rows: scikit-learn's path
     for i in range(0, len(titanic.X_test), 3):
         row = titanic.X_test.iloc[[i]]
-        np.testing.assert_allclose(pipe.predict_proba(row), batch[[i]], rtol=1e-6, atol=1e-7)
-        assert pipe.predict(row)[0] == (batch[i, 1] > 0.5)
+        # float32 for the DNN: one row through predict_on_batch vs 836 through Model.predict
+        # (other kernel order); float64 logistic regression agrees far closer.
+        np.testing.assert_allclose(pipe.predict_proba(row), batch[[i]], atol=PROBA_ATOL)
+        if abs(batch[i, 1] - 0.5) > PROBA_ATOL:  # a tie within rounding may go either way
+            assert pipe.predict(row)[0] == (batch[i, 1] > 0.5)
     assert calls  # and the rows took the direct path
 
 
