@@ -1,5 +1,7 @@
 # kagglekit: `make run` (main job), `make submit` (run + upload), `make test` (test suite).
 PYTHON ?= python3
+# make run COMPETITION=NAME: any competition with DATA_DIR/NAME/{train,test,sample_submission}.csv
+COMPETITION ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -19,10 +21,10 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: setup  ## cross-validate, report, train, save the model and write a submission
-	$(BIN)/kagglekit run
+	$(BIN)/kagglekit run $(if $(COMPETITION),--competition $(COMPETITION))
 
-submit: run  ## `make run`, then upload the newest submission to Kaggle's titanic competition
-	$(BIN)/kagglekit submit --competition titanic
+submit: run  ## `make run`, then upload the newest submission (COMPETITION, default titanic)
+	$(BIN)/kagglekit submit --competition $(or $(COMPETITION),titanic)
 
 test: setup  ## the test suite (fast tests; slow real-data training is marked and small)
 	$(BIN)/python -m pytest -q

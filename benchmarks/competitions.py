@@ -1,6 +1,7 @@
 """Kaggle-style competitions built from the development tables, and their scoring.
 
-Usage: python benchmarks/competitions.py --out DIR [--seed N] [TABLE ...]
+Usage: python benchmarks/competitions.py --out DIR [--seed N] [--time-limit S] [--build-only]
+[TABLE ...]
 
 For each table of ../shared/datasets/tabular/ (or $KAGGLEKIT_DATA_DIR/tabular) it writes
 ``DIR/<table>/train.csv`` (80 % of the rows, with the target), ``DIR/<table>/test.csv`` (the
@@ -8,12 +9,14 @@ other 20 %, without it), ``DIR/<table>/sample_submission.csv`` (the id column an
 placeholder: 0.5 for a one-column probability, 1/k per class for one column per class, the
 first class for labels, the training mean for values) and, outside the competition folder,
 ``DIR/<table>.solution.csv`` (the held-back ids and labels). The split is seeded and
-stratified for classes. One JSON line per table.
+stratified for classes.
 
-This is the data half of the benchmark. The run half (not written yet) runs
-``kagglekit run --competition <table> --data-dir DIR --metric <metric> --time-limit 120`` on
-each folder, times it, and scores the submission it wrote with :func:`score_submission`,
-next to the best single model and a plain scikit-learn HGB baseline scored the same way.
+Then, unless ``--build-only``, it runs the competition job (what ``kagglekit run
+--competition <table> --data-dir DIR --metric <metric> --time-limit 120`` does) on each
+folder, times it against the limit, and scores on the held-back labels: the submission it
+wrote, the best single model's fold-averaged test prediction, and a plain scikit-learn
+HistGradientBoosting pipeline (median / most-frequent imputation, one-hot encoding, default
+settings) fitted on all of train.csv. One JSON line per table.
 """
 
 from __future__ import annotations
@@ -178,11 +181,86 @@ def _write_csv(path, frame):
     write_text_atomic(path, frame.to_csv(index=False))
 
 
+def plain_hgb_score(folder: Path, solution, layout, metric: str) -> float:
+    """The plain scikit-learn HGB baseline, fitted on train.csv, scored on the labels."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from kagglekit.evaluation.metrics import prediction_for
+
+    train = pd.read_csv(folder / "train.csv", low_memory=False)
+    test = pd.read_csv(folder / "test.csv", low_memory=False)
+    X = train.drop(columns=[layout.target, layout.id_column])
+    numeric = [c for c in X if pd.api.types.is_numeric_dtype(X[c])]
+    text = [c for c in X if c not in numeric and X[c].nunique() <= 50]
+    features = ColumnTransformer([
+        ("num", SimpleImputer(strategy="median"), numeric),
+        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                              OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
+         text)])
+    regression = layout.task == "regression"
+    model = (HistGradientBoostingRegressor(random_state=0) if regression
+             else HistGradientBoostingClassifier(random_state=0))
+    pipe = make_pipeline(features, model).fit(X, train[layout.target])
+    rows = test[X.columns]
+    output = pipe.predict(rows) if regression else pipe.predict_proba(rows)
+    y = solution.set_index(layout.id_column).loc[test[layout.id_column]].iloc[:, 0]
+    classes = None if regression else np.asarray(layout.classes)
+    scorer = get_metric(metric)
+    return scorer.score(y.to_numpy(), prediction_for(scorer, output, classes), classes=classes)
+
+
+def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
+              seed: int) -> dict:
+    """The competition job on one folder, and the three scores on the held-back labels."""
+    import tempfile
+    import time
+
+    from kagglekit.jobs.competition import run_competition
+    from kagglekit.submissions.sample import submission_frame
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as subs:
+        result = run_competition(folder.name, data_dir=folder.parent, metric=metric,
+                                 time_limit=time_limit, seed=seed, submissions=subs)
+        seconds = time.perf_counter() - start
+        ensemble = score_submission(result.submission, solution_csv, metric)
+        done = [r for r in result.runs if not r.skipped]
+        scorer = get_metric(metric)
+        best = max(done, key=lambda r: r.mean * (1 if scorer.greater_is_better else -1))
+        test = pd.read_csv(folder / "test.csv", low_memory=False)
+        frame = submission_frame(result.layout, test[result.layout.id_column], best.test,
+                                 metric=metric)
+        best_csv = Path(subs) / "best.csv"
+        frame.to_csv(best_csv, index=False)
+        single = score_submission(best_csv, solution_csv, metric)
+    solution = pd.read_csv(solution_csv)
+    baseline = plain_hgb_score(folder, solution, result.layout, metric)
+    sign = 1 if scorer.greater_is_better else -1
+    return {"metric": metric, "ensemble": round(ensemble, 6),
+            "best_single": {"model": best.name, "score": round(single, 6)},
+            "plain_hgb": round(baseline, 6),
+            "ensemble_vs_best": "level or better" if sign * (ensemble - single) >= -1e-12
+            else "worse",
+            "ensemble_vs_hgb": "better" if sign * (ensemble - baseline) > 0 else "not better",
+            "weights": {n: round(w, 3) for n, w in result.blend.weights.items() if w > 0},
+            "cv": {r.name: (None if r.skipped else round(r.mean, 6)) for r in result.runs},
+            "skipped": {r.name: r.skipped for r in result.runs if r.skipped},
+            "seconds": round(seconds, 1), "time_limit": time_limit,
+            "within_limit": seconds <= 1.1 * time_limit}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tables", nargs="*", default=list(TABLES))
     parser.add_argument("--out", required=True, help="folder for the competitions")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--build-only", action="store_true",
+                        help="only write the competition folders")
     args = parser.parse_args()
     root = Path(os.environ.get("KAGGLEKIT_DATA_DIR") or SHARED) / "tabular"
     for table in args.tables:
@@ -191,7 +269,15 @@ def main() -> None:
         built = make_competition(frame, args.out, table, target=target, id_column=id_column,
                                  metric=metric, drop=drop, class_columns=per_class,
                                  seed=args.seed)
-        print(json.dumps({"benchmark": "competitions", "table": table, **built}), flush=True)
+        if args.build_only:
+            print(json.dumps({"benchmark": "competitions", "table": table, **built}),
+                  flush=True)
+            continue
+        scores = run_table(Path(args.out) / table, Path(args.out) / f"{table}.solution.csv",
+                           metric, args.time_limit, args.seed)
+        print(json.dumps({"benchmark": "competitions", "table": table,
+                          "train": built["train"], "test": built["test"], **scores}),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -111,8 +111,8 @@ def folds_backend(args):
         return
     from kagglekit.evaluation.backends import local_cluster
 
-    with local_cluster(log=note) as address:
-        args.scheduler = address
+    with local_cluster(log=note) as client:
+        args.scheduler = client.cluster.scheduler_address
         yield
 
 

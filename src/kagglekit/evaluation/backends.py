@@ -214,9 +214,9 @@ def connect(scheduler: str | None, *, timeout: float | None = None):
 
 def _cluster_backend(client):
     """dask.distributed's joblib backend on ``client``, always sending the work out."""
-    from joblib._dask import DaskDistributedBackend  # joblib's Dask backend class
+    from kagglekit._compat import dask_backend_class
 
-    class ClusterBackend(DaskDistributedBackend):
+    class ClusterBackend(dask_backend_class()):
         def effective_n_jobs(self, n_jobs):
             # joblib runs a call in the calling process when this is 1; a cluster of one
             # single-threaded worker (e.g. one GPU machine) must still get the folds.
