@@ -65,7 +65,7 @@ def test_scikit_learn_cv_never_imports_tensorflow():
 
 
 def test_release_between_folds_keeps_the_scores(small_titanic, monkeypatch):
-    from kagglekit.evaluation import cv
+    from kagglekit.evaluation import engine as cv
 
     X, y = small_titanic
     calls = []

@@ -1,0 +1,125 @@
+"""`kagglekit run --competition NAME` end to end on small generated competitions."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kagglekit.cli import main
+from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.metrics import get_metric, prediction_for
+from kagglekit.jobs.competition import run_competition
+
+
+def _table(n=240, seed=0):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"x1": rng.normal(size=n), "x2": rng.normal(size=n),
+                          "color": rng.choice(["red", "green", "blue"], size=n)})
+    score = frame["x1"] + 0.5 * frame["x2"] + (frame["color"] == "red")
+    return frame, score.to_numpy(), rng
+
+
+def _write(folder, train, test, sample):
+    folder.mkdir(parents=True)
+    train.to_csv(folder / "train.csv", index=False)
+    test.to_csv(folder / "test.csv", index=False)
+    sample.to_csv(folder / "sample_submission.csv", index=False)
+
+
+def _competition(tmp_path, kind):
+    frame, score, rng = _table()
+    if kind == "regression":
+        frame["y"] = 3 * score + rng.normal(scale=0.1, size=len(frame))
+    elif kind == "multiclass":
+        frame["y"] = np.digitize(score, [-0.5, 0.5]).astype(int)
+    else:
+        frame["y"] = np.where(score + rng.normal(scale=0.3, size=len(frame)) > 0.5,
+                              "good", "bad")
+    frame.insert(2, "row", np.arange(1000, 1000 + len(frame)))  # the id, not the first column
+    train, test = frame.iloc[:180], frame.iloc[180:].drop(columns=["y"])
+    sample = pd.DataFrame({"row": test["row"]})
+    if kind == "multiclass":
+        for label in (2, 0, 1):  # not in sorted order
+            sample[str(label)] = 1 / 3
+    else:
+        sample["y"] = 0.5 if kind == "binary" else 0.0
+    _write(tmp_path / "comp", train, test, sample)
+    return train, test, sample
+
+
+@pytest.mark.parametrize("kind,metric", [("binary", "roc_auc"), ("multiclass", "log_loss"),
+                                         ("regression", "rmse")])
+def test_each_kind_writes_a_valid_submission(tmp_path, kind, metric):
+    train, test, sample = _competition(tmp_path, kind)
+    result = run_competition("comp", data_dir=tmp_path, metric=metric,
+                             models=["hgb", "logreg"], folds=3,
+                             submissions=tmp_path / "subs", report=tmp_path / "rep")
+    written = pd.read_csv(result.submission)
+    assert list(written.columns) == list(sample.columns)
+    assert written["row"].tolist() == test["row"].tolist()
+    assert [r.name for r in result.runs] == ["logreg", "hgb"]  # the fast one first
+    if kind == "binary":  # P("good"), not labels
+        assert written["y"].between(0, 1).all() and written["y"].nunique() > 2
+    if kind == "multiclass":
+        np.testing.assert_allclose(written[["2", "0", "1"]].sum(axis=1), 1.0, atol=1e-6)
+    manifest = json.loads(result.submission.with_suffix(".json").read_text())
+    assert manifest["metric"] == metric and set(manifest["models"]) == {"logreg", "hgb"}
+    assert abs(sum(manifest["blend"]["weights"].values()) - 1) < 1e-9
+    report = json.loads((tmp_path / "rep" / "report.json").read_text())
+    assert report["metric"]["name"] == metric and len(report["leaderboard"]) == 2
+    scorer = get_metric(metric)
+    classes = None if kind == "regression" else np.unique(train["y"])
+    single = [scorer.score(train["y"].to_numpy(), prediction_for(scorer, r.oof, classes),
+                           classes=classes) for r in result.runs]  # on all OOF rows
+    best = max(single) if scorer.greater_is_better else min(single)
+    sign = 1 if scorer.greater_is_better else -1
+    assert sign * (result.score - best) >= -1e-12  # never worse than its best member
+
+
+def test_label_metrics_write_labels_in_the_training_type(tmp_path, capsys):
+    train, test, sample = _competition(tmp_path / "first", "binary")
+    _write(tmp_path / "comp", train, test, sample.assign(y="bad"))  # a label placeholder
+    assert main(["--data-dir", str(tmp_path), "run", "--competition", "comp", "--metric",
+                 "accuracy", "--models", "logreg", "--folds", "3"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith("submission: ")
+    written = pd.read_csv(out[-1].split(": ", 1)[1])
+    assert set(written["y"]) <= {"good", "bad"}
+
+
+def test_a_leaking_column_is_named_before_training(tmp_path):
+    train, test, sample = _competition(tmp_path / "a", "regression")
+    train = train.assign(copy=train["y"] * 2 + 1)
+    test = test.assign(copy=0.0)
+    _write(tmp_path / "b" / "comp", train, test, sample)
+    with pytest.warns(UserWarning, match="column 'copy' alone predicts 'y'"):
+        run_competition("comp", data_dir=tmp_path / "b", metric="rmse", models=["logreg"],
+                        folds=3, submissions=tmp_path / "subs")
+
+
+def test_a_tiny_time_limit_skips_models_and_still_submits(tmp_path):
+    _competition(tmp_path, "binary")
+    result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
+                             models=["logreg", "hgb"], folds=3, time_limit=3.05,
+                             submissions=tmp_path / "subs")
+    assert result.submission.is_file()
+    skipped = [r for r in result.runs if r.skipped]
+    assert all("time" in r.skipped for r in skipped)
+    assert result.seconds <= 1.1 * 3.05 + 5  # start-up of the models aside
+
+
+def test_unknown_metric_and_missing_files_are_one_line_errors(tmp_path):
+    _competition(tmp_path, "binary")
+    with pytest.raises(KagglekitError, match="did you mean roc_auc"):
+        run_competition("comp", data_dir=tmp_path, metric="roc_aux", models=["logreg"])
+    with pytest.raises(KagglekitError, match="train.csv not found"):
+        run_competition("nope", data_dir=tmp_path, models=["logreg"])
+
+
+def test_without_a_metric_it_warns_how_to_set_one(tmp_path):
+    _competition(tmp_path, "regression")
+    with pytest.warns(UserWarning, match="pass --metric"):
+        result = run_competition("comp", data_dir=tmp_path, models=["logreg"], folds=3,
+                                 submissions=tmp_path / "subs")
+    assert result.metric == "rmse" and result.metric_source == "default"
