@@ -12,15 +12,17 @@ import pytest
 from sklearn import metrics as skm
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.metrics import (
+from kagglekit.evaluation.kaggle_metrics import (
     KNOWN_COMPETITIONS,
+    competition_metric,
+    kaggle_metric,
+)
+from kagglekit.evaluation.metrics import (
     METRICS,
     better,
     check_metric_task,
-    competition_metric,
     default_metric,
     get_metric,
-    kaggle_metric,
     metrics_for,
     prediction_for,
 )

@@ -13,9 +13,10 @@ Every blend combines *model outputs* (probability matrices in ``classes`` order,
 :meth:`Blend.predict` then turns the combination into what the metric needs (labels by
 argmax for a label metric), as :func:`kagglekit.evaluation.metrics.prediction_for` does.
 
-A blend chosen on the out-of-fold predictions scores optimistically on them. :func:`blend_gain`
-measures it honestly: for each outer fold it chooses the blend (and the best single model) on
-the other folds' rows and scores both on that fold.
+A blend chosen on the out-of-fold predictions scores optimistically on them.
+:func:`kagglekit.evaluation.blend_gain.blend_gain` measures it honestly: for each outer
+fold it chooses the blend (and the best single model) on the other folds' rows and scores
+both on that fold.
 
 Measured (``benchmarks/blend_methods.py``: HGB, a linear model and a random forest, 5-fold
 out-of-fold predictions, the seven development tables, ten table/metric pairs, flights sampled
@@ -30,7 +31,7 @@ for 0.24 points less mean gain than stacking; ``auto`` costs ~10x more for no ga
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,10 +39,10 @@ import numpy as np
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.metrics import Metric, better, get_metric, prediction_for
 
-__all__ = ["Blend", "BlendGain", "fit_blend", "greedy_blend", "stacked_blend", "blend_gain",
-           "choose_blend", "METHODS"]
+__all__ = ["Blend", "fit_blend", "greedy_blend", "stacked_blend", "prepare_outputs",
+           "score_output", "METHODS"]
 
-METHODS = ("auto", "greedy", "stacked", "average", "best")
+METHODS = ("greedy", "stacked", "average", "best")
 """The blending methods :func:`fit_blend` knows."""
 
 
@@ -60,7 +61,7 @@ class Blend:
         model's absolute coefficients, for reports only).
     oof_score : float
         Its score on the out-of-fold predictions it was chosen on (optimistic; see
-        :func:`blend_gain` for an honest one).
+        :func:`kagglekit.evaluation.blend_gain.blend_gain` for an honest one).
     classes : tuple or None
         The sorted class labels of the probability columns (None for values).
     """
@@ -99,29 +100,6 @@ class Blend:
         return prediction_for(self.metric, self.combine(predictions), self.classes)
 
 
-@dataclass(frozen=True)
-class BlendGain:
-    """The honest gain of a blend over the best single model, fold by fold.
-
-    ``ensemble[i]`` is the score on fold ``i`` of the blend chosen on the other folds;
-    ``best_single[i]`` that of the single model that scored best on the other folds;
-    ``gain[i]`` their difference signed so that positive means the blend is better.
-    """
-
-    metric: str
-    method: str
-    ensemble: list
-    best_single: list
-    gain: list
-    mean: float
-    std: float
-
-    def to_dict(self) -> dict:
-        return {"metric": self.metric, "method": self.method, "ensemble": self.ensemble,
-                "best_single": self.best_single, "gain": self.gain,
-                "mean": self.mean, "std": self.std}
-
-
 def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
               method: str = "greedy", classes=None, **options) -> Blend:
     """Fit a blend of ``method`` (one of :data:`METHODS`) on out-of-fold predictions.
@@ -137,14 +115,10 @@ def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
     classes : array-like, optional
         The sorted class labels (default ``np.unique(y)`` for a classification metric).
     **options
-        Passed to :func:`greedy_blend` or :func:`stacked_blend`; ``"auto"`` takes
-        ``folds`` (required) and passes the rest to :func:`choose_blend`.
+        Passed to :func:`greedy_blend` or :func:`stacked_blend`. (Choosing between
+        methods by their honest gain is
+        :func:`kagglekit.evaluation.blend_gain.choose_blend`.)
     """
-    if method == "auto":
-        if "folds" not in options:
-            raise KagglekitError("the auto blend needs the rows' folds (folds=...)")
-        return choose_blend(oof, y, options.pop("folds"), metric, classes=classes,
-                            **options)[0]
     if method == "greedy":
         return greedy_blend(oof, y, metric, classes=classes, **options)
     if method == "stacked":
@@ -152,15 +126,15 @@ def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
     if method not in METHODS:
         raise KagglekitError(f"unknown blend method {method!r}; choose one of "
                              f"{', '.join(METHODS)}")
-    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    metric, y, classes, outputs = prepare_outputs(oof, y, metric, classes)
     if method == "average":
         weights = {n: 1 / len(outputs) for n in outputs}
     else:
-        singles = {n: _score(metric, y, out, classes) for n, out in outputs.items()}
+        singles = {n: score_output(metric, y, out, classes) for n, out in outputs.items()}
         top = _ranked(singles, metric)[0]
         weights = {n: float(n == top) for n in outputs}
     blended = sum(w * outputs[n] for n, w in weights.items())
-    return Blend(metric.name, method, weights, _score(metric, y, blended, classes),
+    return Blend(metric.name, method, weights, score_output(metric, y, blended, classes),
                  _tuple(classes))
 
 
@@ -193,11 +167,11 @@ def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, clas
     Blend
         Its out-of-fold score is never worse than the best single model's.
     """
-    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    metric, y, classes, outputs = prepare_outputs(oof, y, metric, classes)
     if iterations < 0 or init_best < 1 or bags < 1 or not 0 < bag_fraction <= 1:
         raise KagglekitError("need iterations >= 0, init_best >= 1, bags >= 1 and "
                              "0 < bag_fraction <= 1")
-    singles = {n: _score(metric, y, out, classes) for n, out in outputs.items()}
+    singles = {n: score_output(metric, y, out, classes) for n, out in outputs.items()}
     names = list(outputs)
     counts, score = _select(outputs, singles, names, y, metric, classes, iterations,
                             init_best, patience)
@@ -212,7 +186,7 @@ def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, clas
                                     min(init_best, size), patience)
             for name, weight in _normalise(bag_counts, names).items():
                 bagged[name] += weight / bags
-        bagged_score = _score(metric, y, sum(w * outputs[n] for n, w in bagged.items()),
+        bagged_score = score_output(metric, y, sum(w * outputs[n] for n, w in bagged.items()),
                               classes)
         best_single = singles[_ranked(singles, metric)[0]]
         if not better(best_single, bagged_score, metric):
@@ -231,7 +205,7 @@ def stacked_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, cla
     """
     from sklearn.linear_model import LinearRegression, LogisticRegression
 
-    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
+    metric, y, classes, outputs = prepare_outputs(oof, y, metric, classes)
     names = tuple(outputs)
     features = _stack_features([outputs[n] for n in names], classes)
     if classes is None:
@@ -248,78 +222,11 @@ def stacked_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, cla
     weights = {n: float(c / total) if total > 0 else 1 / len(names)
                for n, c in zip(names, coefficients, strict=True)}
     blended = _stack_predict(stacker, [outputs[n] for n in names], classes)
-    return Blend(metric.name, "stacked", weights, _score(metric, y, blended, classes),
+    return Blend(metric.name, "stacked", weights, score_output(metric, y, blended, classes),
                  _tuple(classes), stacker=stacker, names=names)
 
 
-def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
-               method: str = "greedy", classes=None, **options) -> BlendGain:
-    """The blend's gain over the best single model, measured on rows it was not chosen on.
-
-    For each outer fold, the blend and the best single model are both chosen on the other
-    folds' out-of-fold rows and scored on this fold's rows.
-
-    Parameters
-    ----------
-    oof, y, metric, classes, **options
-        As in :func:`fit_blend`.
-    folds : array-like of int of shape (n,), or sequence of (train, test) index pairs
-        Each row's fold (the cross-validation that made ``oof``; reuse its folds).
-    method : str
-        The blend method to measure.
-
-    Returns
-    -------
-    BlendGain
-    """
-    metric, y, classes, outputs = _prepare(oof, y, metric, classes)
-    fold_of = _fold_ids(folds, len(y))
-    ensemble, single, gain = [], [], []
-    sign = 1.0 if metric.greater_is_better else -1.0
-    for fold in np.unique(fold_of):
-        inner, outer = fold_of != fold, fold_of == fold
-        subset = {n: out[inner] for n, out in outputs.items()}
-        inner_options = dict(options, folds=fold_of[inner]) if method == "auto" else options
-        blend = fit_blend(subset, y[inner], metric, method=method, classes=classes,
-                          **inner_options)
-        best = fit_blend(subset, y[inner], metric, method="best", classes=classes)
-        held = {n: out[outer] for n, out in outputs.items()}
-        e = _score(metric, y[outer], blend.combine(held), classes)
-        s = _score(metric, y[outer], best.combine(held), classes)
-        ensemble.append(round(e, 6))
-        single.append(round(s, 6))
-        gain.append(round(sign * (e - s), 6))
-    return BlendGain(metric.name, method, ensemble, single, gain,
-                     float(np.mean(gain)), float(np.std(gain)))
-
-
-def choose_blend(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
-                 classes=None, candidates: Sequence[str] = ("greedy", "stacked"),
-                 **options) -> tuple[Blend, dict]:
-    """Fit the candidate method with the best honest gain (or the best single model).
-
-    Each candidate's gain is measured with :func:`blend_gain` on ``folds``; the one with the
-    highest mean gain is fitted on all rows. When no candidate beats the best single model
-    on average, the best single model is returned, so the choice is never knowingly worse
-    than the best member.
-
-    Returns
-    -------
-    (Blend, dict)
-        The fitted blend, and each candidate's :class:`BlendGain`.
-    """
-    gains = {m: blend_gain(oof, y, folds, metric, method=m, classes=classes,
-                           **(options if m == "greedy" else {}))
-             for m in candidates}
-    method = max(gains, key=lambda m: gains[m].mean)
-    if gains[method].mean <= 0:
-        method = "best"
-    blend = fit_blend(oof, y, metric, method=method, classes=classes,
-                      **(options if method == "greedy" else {}))
-    return blend, gains
-
-
-def _prepare(oof, y, metric, classes):
+def prepare_outputs(oof, y, metric, classes):
     metric = get_metric(metric)
     if not oof:
         raise KagglekitError("a blend needs at least one model's out-of-fold predictions")
@@ -353,7 +260,7 @@ def _output(prediction, classes, name):
     return out
 
 
-def _score(metric, y, output, classes):
+def score_output(metric, y, output, classes):
     return metric.score(y, prediction_for(metric, output, classes), classes=classes)
 
 
@@ -368,10 +275,10 @@ def _select(outputs, singles, names, y, metric, classes, iterations, init_best, 
     counts = Counter(order[:init_best])
     total = sum(outputs[n] for n in order[:init_best])
     size = init_best
-    best_score, best_counts = _score(metric, y, total / size, classes), counts.copy()
+    best_score, best_counts = score_output(metric, y, total / size, classes), counts.copy()
     stale = 0
     for _ in range(iterations):
-        trials = [(_score(metric, y, (total + outputs[n]) / (size + 1), classes), n)
+        trials = [(score_output(metric, y, (total + outputs[n]) / (size + 1), classes), n)
                   for n in order]
         score, pick = trials[0]
         for trial_score, name in trials[1:]:
@@ -410,21 +317,6 @@ def _stack_predict(stacker, outputs, classes):
     if classes is None:
         return stacker.predict(features)
     return stacker.predict_proba(features)
-
-
-def _fold_ids(folds, n):
-    if isinstance(folds, Sequence) and folds and isinstance(folds[0], tuple):
-        fold_of = np.full(n, -1)
-        for i, (_train, test) in enumerate(folds):
-            fold_of[np.asarray(test)] = i
-    else:
-        fold_of = np.asarray(folds)
-    if fold_of.shape != (n,) or (fold_of < 0).any():
-        raise KagglekitError("folds must give every row's fold (an int per row, or the "
-                             "cross-validation's (train, test) pairs covering every row)")
-    if len(np.unique(fold_of)) < 2:
-        raise KagglekitError("measuring a blend's gain needs at least two folds")
-    return fold_of
 
 
 def _tuple(classes):

@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from kagglekit.errors import DataError, KagglekitError
+from kagglekit.errors import KagglekitError
+from kagglekit.jobs.competition_files import (
+    read_competition,
+    resolve_metric,
+    write_competition_submission,
+)
 
 MODELS = ("logreg", "hgb", "dnn")
 """The default models, in training order (fast ones first)."""
@@ -101,44 +106,6 @@ class CompetitionResult:
             out.append(f"report:     {self.report_dir / 'report.md'} (also report.json)")
         out.append(f"submission: {self.submission}")
         return out
-
-
-def competition_folder(name: str, data_dir=None) -> Path:
-    """``DIR/NAME`` holding the competition's files; downloaded first when they are missing
-    and Kaggle credentials exist (the bundled Titanic data needs neither)."""
-    from kagglekit.data.base import data_folder
-
-    folder = data_folder(name, data_dir)
-    if (folder / "train.csv").is_file():
-        return folder
-    from kagglekit.submissions.credentials import credentials_given
-
-    if not credentials_given():
-        raise DataError(f"{folder}/train.csv not found and no Kaggle credentials to download "
-                        f"it: run `kagglekit competitions download {name}` or put train.csv, "
-                        f"test.csv and sample_submission.csv in {folder}")
-    from kagglekit.submissions.kaggle_api import download_competition
-
-    return download_competition(name, folder)
-
-
-def resolve_metric(name: str, metric: str | None, task: str) -> tuple[str, str]:
-    """The metric and where it came from: ``--metric``, the known competitions' table, or
-    the task's default (with a warning that says how to set it)."""
-    import warnings
-
-    from kagglekit.evaluation.metrics import check_metric_task, competition_metric, default_metric
-
-    if metric:
-        return check_metric_task(metric, task).name, "--metric"
-    known = competition_metric(name)
-    if known:
-        return check_metric_task(known, task).name, "known competition"
-    fallback = default_metric(task)
-    warnings.warn(f"the metric of {name!r} is not known here: scoring with {fallback}; pass "
-                  f"--metric NAME (e.g. roc_auc, log_loss, rmse) to use the competition's own",
-                  UserWarning, stacklevel=2)
-    return fallback, "default"
 
 
 def model_factories(name: str, models, layout, train: pd.DataFrame) -> dict:
@@ -247,7 +214,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     -------
     CompetitionResult
     """
-    from kagglekit.evaluation.blend import blend_gain, fit_blend
+    from kagglekit.evaluation.blend import fit_blend
+    from kagglekit.evaluation.blend_gain import blend_gain
     from kagglekit.evaluation.engine import splitter
     from kagglekit.evaluation.leakage import find_leaks
     from kagglekit.evaluation.metrics import get_metric
@@ -352,67 +320,3 @@ def _ordered(models) -> list[str]:
         raise KagglekitError(f"--models lists a model twice: {','.join(models)}")
     rank = {m: i for i, m in enumerate(SPEED_ORDER)}
     return sorted(models, key=lambda m: rank.get(m, len(rank)))
-
-
-def read_competition(name: str, data_dir=None):
-    """train.csv, test.csv and the sample submission (None when there is none) as frames.
-
-    A registered competition without a sample file (the bundled Titanic) gets one made from
-    its known layout: the id column and the target."""
-    from kagglekit.data.base import read_plain_csv
-    from kagglekit.submissions.formats import find_sample
-
-    folder = competition_folder(name, data_dir)
-    train = read_plain_csv(folder / "train.csv")
-    test_path = folder / "test.csv"
-    if not test_path.is_file():
-        raise DataError(f"{test_path} not found: a competition run predicts test.csv for the "
-                        "submission")
-    test = read_plain_csv(test_path)
-    sample_path = find_sample(folder)
-    sample = read_plain_csv(sample_path) if sample_path else _known_sample(name, test)
-    return train, test, sample
-
-
-def _known_sample(name: str, test: pd.DataFrame):
-    from kagglekit.pipelines import list_pipelines
-
-    for spec in list_pipelines():
-        task = spec.task
-        if task.dataset == name and task.id_column in test:
-            return pd.DataFrame({task.id_column: test[task.id_column], task.target: 0})
-    return None
-
-
-def write_competition_submission(layout, test, output, sample, *, name: str, metric: str,
-                                 cv_score: float, models, blend, folder) -> Path:
-    """The submission frame in the sample's layout, checked against the sample, written
-    atomically under ``folder`` (never replacing a file) with its JSON manifest."""
-    import re
-
-    from kagglekit.fileio import (
-        sha256_of,
-        timestamp,
-        unique_path,
-        write_json_atomic,
-        write_text_atomic,
-    )
-    from kagglekit.submissions.formats import check_frame_against_sample
-    from kagglekit.submissions.sample import submission_frame
-    from kagglekit.versions import package_versions
-
-    frame = submission_frame(layout, test[layout.id_column], output, metric=metric)
-    check_frame_against_sample(frame, sample, source="the submission",
-                               layout=layout)
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
-    path = unique_path(folder, f"{timestamp()}_{safe}-ensemble_cv{cv_score:.4f}", ".csv")
-    write_text_atomic(path, frame.to_csv(index=False))
-    write_json_atomic(path.with_suffix(".json"), {
-        "file": path.name, "sha256": sha256_of(path), "rows": len(frame),
-        "competition": name, "pipeline": f"{name}-ensemble", "metric": metric,
-        "cv_score": cv_score, "cv_accuracy": cv_score if metric == "accuracy" else None,
-        "models": {r.name: {"pipeline": r.pipeline, "mean": r.mean, "std": r.std,
-                            "folds": r.folds} for r in models},
-        "blend": {"method": blend.method, "weights": blend.weights},
-        "created": timestamp(), "versions": package_versions()})
-    return path
