@@ -15,6 +15,8 @@ kagglesdk). This server answers the few RPCs kagglekit uses:
   (``ref``, ``date``, ``description``, ``fileName``, ``status`` PENDING / COMPLETE / ERROR,
   ``publicScore``, ``privateScore``, ``errorDescription``); each call while the submission
   still has ``pending_polls`` answers PENDING and counts one down
+- ``POST /api/v1/competitions.CompetitionApiService/ListCompetitions`` -> the competitions
+  whose name holds ``search``, with their ``evaluationMetric``
 - ``POST /api/v1/competitions.CompetitionApiService/ListSubmissions`` ->
   ``{"submissions": [...]}``, the competition's submissions newest first (no count-down)
 
@@ -64,6 +66,9 @@ class FakeKaggleState:
             "house-prices": {"train.csv": b"Id,SalePrice\n1,208500\n"},
         }
     )
+    # The evaluation metric each competition's page names (ListCompetitions answers it).
+    metrics: dict = field(default_factory=lambda: {"titanic": "CategorizationAccuracy",
+                                                   "house-prices": "RMSE"})
     entered: set = field(default_factory=lambda: {"titanic"})
     uploads: dict = field(default_factory=dict)  # token -> {"file_name", "data"}
     submissions: list = field(default_factory=list)
@@ -169,6 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
             "competitions.CompetitionApiService/DownloadDataFiles": self._download_files,
             "competitions.CompetitionApiService/GetSubmission": self._get_submission,
             "competitions.CompetitionApiService/ListSubmissions": self._list_submissions,
+            "competitions.CompetitionApiService/ListCompetitions": self._list_competitions,
         }
         handler = handlers.get(rpc)
         if handler is None:
@@ -254,6 +260,13 @@ class _Handler(BaseHTTPRequestHandler):
             mine = [s for s in self.state.submissions if s["competition"] == competition]
             answer = [_as_api_submission(s) for s in reversed(mine)]
         return self._send(200, {"submissions": answer})
+
+    def _list_competitions(self, request):
+        search = request.get("search", "")
+        found = [{"ref": f"https://www.kaggle.com/competitions/{name}", "title": name,
+                  "evaluationMetric": self.state.metrics.get(name, "")}
+                 for name in self.state.competitions if search in name]
+        return self._send(200, {"competitions": found})
 
     def _download_files(self, request):
         competition = request.get("competitionName")

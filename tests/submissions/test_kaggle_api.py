@@ -357,3 +357,21 @@ def test_no_error_and_no_output_contains_the_key(fake, csv_file, monkeypatch, ca
     for text in (str(info.value), repr(info.value), out, err):
         assert key not in text and fake.state.token not in text
     assert "\n" not in str(info.value)
+
+
+def test_evaluation_metric_asks_the_competition_list(fake, legacy_key):
+    assert kaggle_api.evaluation_metric("titanic") == "CategorizationAccuracy"
+    assert kaggle_api.evaluation_metric("house-prices") == "RMSE"
+    assert kaggle_api.evaluation_metric("no-such-thing") is None
+
+
+def test_a_competition_run_takes_the_metric_kaggle_names(fake, legacy_key, tmp_path,
+                                                          monkeypatch):
+    from kagglekit.jobs.competition_files import resolve_metric
+
+    fake.state.metrics["titanic"] = "AUC"
+    assert resolve_metric("titanic", None, "binary") == ("roc_auc", "Kaggle API")
+    assert resolve_metric("titanic", "accuracy", "binary") == ("accuracy", "--metric")
+    fake.state.metrics["titanic"] = "MAP@5"
+    with pytest.warns(UserWarning, match="'MAP@5', which kagglekit does not have"):
+        assert resolve_metric("titanic", None, "binary") == ("accuracy", "known competition")

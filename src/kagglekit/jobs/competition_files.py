@@ -31,13 +31,17 @@ def competition_folder(name: str, data_dir=None) -> Path:
 
 
 def resolve_metric(name: str, metric: str | None, task: str) -> tuple[str, str]:
-    """The metric and where it came from: ``--metric``, the known competitions' table, or
-    the task's default (with a warning that says how to set it)."""
+    """The metric and where it came from: ``--metric``; else the one Kaggle's API names for
+    the competition (with credentials, online); else the known competitions' table; else the
+    task's default, with a warning that says how to set it."""
     from kagglekit.evaluation.kaggle_metrics import competition_metric
     from kagglekit.evaluation.metrics import check_metric_task, default_metric
 
     if metric:
         return check_metric_task(metric, task).name, "--metric"
+    asked = _kaggle_metric(name)
+    if asked:
+        return check_metric_task(asked, task).name, "Kaggle API"
     known = competition_metric(name)
     if known:
         return check_metric_task(known, task).name, "known competition"
@@ -46,6 +50,30 @@ def resolve_metric(name: str, metric: str | None, task: str) -> tuple[str, str]:
                   f"--metric NAME (e.g. roc_auc, log_loss, rmse) to use the competition's own",
                   UserWarning, stacklevel=2)
     return fallback, "default"
+
+
+def _kaggle_metric(name: str) -> str | None:
+    """Ours for the metric Kaggle names for ``name``; None offline, without credentials, or
+    for a metric we do not have (a warning says which)."""
+    from kagglekit.errors import KagglekitError
+    from kagglekit.evaluation.kaggle_metrics import kaggle_metric
+    from kagglekit.submissions.credentials import credentials_given
+
+    if not credentials_given():
+        return None
+    from kagglekit.submissions.kaggle_api import evaluation_metric
+
+    try:
+        named = evaluation_metric(name)
+    except KagglekitError as exc:
+        warnings.warn(f"could not ask Kaggle for the metric of {name!r} ({exc})",
+                      UserWarning, stacklevel=3)
+        return None
+    ours = kaggle_metric(named)
+    if named and not ours:
+        warnings.warn(f"Kaggle scores {name!r} with {named!r}, which kagglekit does not have; "
+                      "pass --metric NAME for the closest one", UserWarning, stacklevel=3)
+    return ours
 
 
 def read_competition(name: str, data_dir=None):

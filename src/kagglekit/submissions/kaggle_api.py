@@ -141,6 +141,24 @@ def download_competition(competition, dest_dir):
     return dest
 
 
+def evaluation_metric(competition):
+    """The evaluation metric a competition's page names (Kaggle's own words, e.g.
+    ``"CategorizationAccuracy"``), or None when Kaggle names none.
+
+    Raises
+    ------
+    CredentialsError, KagglekitError
+        As :func:`download_competition` does (no credentials, no network, ...).
+    """
+    competition = check_competition(competition)
+    api = authenticated_api()
+    answer = call_client(lambda: api.competitions_list(search=competition), competition)
+    for found in getattr(answer, "competitions", None) or []:
+        if str(found.ref).rstrip("/").rsplit("/", 1)[-1] == competition:
+            return found.evaluation_metric or None
+    return None
+
+
 # --------------------------------------------------------------------------- local checks
 
 
