@@ -121,7 +121,7 @@ class DateFeatures(TransformerMixin, BaseEstimator):
         blocks = []
         for j in range(frame.shape[1]):
             stamps = parse_dates(frame.iloc[:, j]).dt
-            parts = [stamps.year, stamps.month, stamps.day, stamps.dayofweek, stamps.dayofyear]
+            parts = [stamps.year, stamps.month, stamps.day, stamps.day_of_week, stamps.day_of_year]
             if self.with_hour_[j]:
                 parts.append(stamps.hour + stamps.minute / 60.0)
             blocks.extend(np.asarray(p, dtype=np.float64) for p in parts)
