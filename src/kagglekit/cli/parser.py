@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: inferred from the target")
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
-    group.add_argument("--model", choices=("dnn", "logreg", "hgb", "rf"), default="dnn",
+    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf"), default="dnn",
                        help="dense net (default), logistic/ridge regression, gradient "
                             "boosting or random forest")
     add = functools.partial(sub.add_parser, parents=[common, tab])

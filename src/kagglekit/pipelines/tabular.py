@@ -1,5 +1,6 @@
 """Pipelines for any tabular CSV: the inferred ColumnTransformer of
-:mod:`kagglekit.features.tabular` + a dense net or a scikit-learn baseline."""
+:mod:`kagglekit.features.tabular` (in the layout the model needs) + the tabular network, the
+classic dense net or a scikit-learn baseline."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
 from kagglekit.features.inputs import InputSchema
-from kagglekit.features.tabular import ColumnPlan, tabular_features
+from kagglekit.features.tabular import ColumnPlan, native_categorical, tabular_features
 from kagglekit.models import baselines
 from kagglekit.pipelines.lean import LeanPipeline, lean
 
-MODELS = ("dnn", "logreg", "hgb", "rf")
-"""``--model`` choices: dense net, linear (logistic / ridge), gradient boosting, forest."""
+MODELS = ("dnn", "mlp", "logreg", "hgb", "rf")
+"""``--model`` choices: the tabular network, the classic dense net 64-32, linear (logistic /
+ridge), gradient boosting, forest."""
+
+#: The feature layout (see :func:`~kagglekit.features.tabular.tabular_features`) of each model.
+LAYOUT = {"dnn": "net", "mlp": "onehot", "logreg": "onehot", "hgb": "tree", "rf": "onehot"}
 
 
 def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
@@ -20,27 +25,44 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
     (:class:`~kagglekit.features.inputs.InputSchema`; the id and dropped columns are not
     required later), the inferred features, the model.
 
-    ``dnn`` is a dense net 64-32 (dropout 0.1, 100 epochs; output layer and loss follow the
-    target, see :func:`kagglekit.models.dense.output_spec`); for regression its target is
-    standardized inside the pipeline. ``logreg`` is logistic regression, or ridge regression
-    for a numeric target.
+    ``dnn`` is the tabular network (:class:`~kagglekit.models.tabular.TabularNetClassifier`
+    / ``TabularNetRegressor``: robust scaling, periodic numeric embeddings, category
+    embeddings, an internal validation split and a time budget ``model__max_seconds``).
+    ``mlp`` is the classic dense net 64-32 (dropout 0.1, batch 32, 100 epochs; output layer
+    and loss follow the target, see :func:`kagglekit.models.dense.output_spec`; for
+    regression its target is standardized inside the pipeline), the ``dnn`` before the
+    tabular network. ``hgb`` is gradient boosting with native categories. ``logreg`` is
+    logistic regression, or ridge regression for a numeric target.
     """
     if model not in MODELS:
         raise KagglekitError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")
     regression = plan.task == "regression"
     if model == "dnn":
+        estimator = tabular_net(plan)
+    elif model == "mlp":
         estimator = _net(regression)
     elif model == "logreg":
         estimator = baselines.ridge() if regression else baselines.logistic_regression()
     elif model == "hgb":
-        estimator = (baselines.gradient_boosting_regressor() if regression
-                     else baselines.gradient_boosting())
+        native = list(range(len(native_categorical(plan)))) or None
+        estimator = (baselines.gradient_boosting_regressor(categorical_features=native)
+                     if regression else baselines.gradient_boosting(categorical_features=native))
     else:
         estimator = (baselines.random_forest_regressor() if regression
                      else baselines.random_forest())
     unused = tuple(c for c in (plan.id_column, *plan.dropped) if c)
     return lean(Pipeline([("input", InputSchema(ignore=unused)),
-                          ("features", tabular_features(plan)), ("model", estimator)]))
+                          ("features", tabular_features(plan, LAYOUT[model])),
+                          ("model", estimator)]))
+
+
+def tabular_net(plan: ColumnPlan, **params):
+    """The tabular network for ``plan`` (the ``"net"`` feature layout: its category codes
+    are the last ``len(plan.categorical)`` columns); ``params`` override its settings."""
+    from kagglekit.models.tabular import TabularNetClassifier, TabularNetRegressor
+
+    cls = TabularNetRegressor if plan.task == "regression" else TabularNetClassifier
+    return cls(**{"n_categorical": len(plan.categorical), "random_state": 0, **params})
 
 
 def _net(regression: bool):
