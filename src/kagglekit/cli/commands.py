@@ -43,6 +43,14 @@ def settings(args) -> dict:
     return {**params, **parse_settings(getattr(args, "set", []))}
 
 
+def refuse_tabular_options(args) -> None:
+    """``--csv`` and the like only go with the pipeline name ``tabular``."""
+    if any(getattr(args, option, None) for option in TABULAR_OPTIONS):
+        raise KagglekitError("--csv, --target, --id, --task and --drop go with the pipeline "
+                             "name `tabular`, e.g. kagglekit evaluate tabular --csv FILE "
+                             "--target COLUMN")
+
+
 def job_spec(args, name: str):
     """The :class:`~kagglekit.jobs.spec.JobSpec` that ``name`` and the options stand for:
     ``tabular`` with ``--csv``/``--target``, or a registered pipeline. What was inferred is
@@ -50,10 +58,7 @@ def job_spec(args, name: str):
     from kagglekit.jobs import spec
 
     if name != "tabular":
-        if any(getattr(args, option, None) for option in TABULAR_OPTIONS):
-            raise KagglekitError("--csv, --target, --id, --task and --drop go with the pipeline "
-                                 "name `tabular`, e.g. kagglekit evaluate tabular --csv FILE "
-                                 "--target COLUMN")
+        refuse_tabular_options(args)
         return spec.registered(name, args.data_dir, settings(args))
     if not args.csv or not args.target:
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
@@ -135,7 +140,7 @@ def cmd_predict(args) -> None:
         if args.set:
             raise KagglekitError("--set works with `predict tabular`; a saved model keeps the "
                                  "settings it was trained with")
-        job_spec(args, "model")  # refuses --csv and the like without `tabular`
+        refuse_tabular_options(args)
         from kagglekit.jobs.spec import from_manifest
         from kagglekit.persistence import load, read_manifest
 

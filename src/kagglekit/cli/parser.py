@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
     group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf"), default="dnn",
-                       help="dense net (default), logistic/ridge regression, gradient "
-                            "boosting or random forest")
+                       help="the tabular network (default: embeddings, robust scaling, "
+                            "TabM-style heads), the classic dense net 64-32, logistic/ridge "
+                            "regression, gradient boosting or random forest")
     add = functools.partial(sub.add_parser, parents=[common, tab])
 
     plain("list", help="list the registered pipelines")

@@ -40,7 +40,10 @@ with _quiet_native_stderr():
     import keras  # noqa: E402
     import tensorflow  # noqa: E402, F401
 import numpy as np  # noqa: E402
-from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
+from scikeras.utils.transformers import (  # noqa: E402
+    ClassifierLabelEncoder,
+    RegressorTargetEncoder,  # noqa: F401  (models.tabular takes it from here)
+)
 from scikeras.wrappers import KerasClassifier as _SciKerasClassifier  # noqa: E402
 from scikeras.wrappers import KerasRegressor as _SciKerasRegressor  # noqa: E402
 from scipy import sparse  # noqa: E402

@@ -17,12 +17,17 @@ import math
 import time
 
 import numpy as np
-from scikeras.utils.transformers import RegressorTargetEncoder
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import train_test_split
 
 from kagglekit.features.numeric import RobustScaleClip
-from kagglekit.models.keras import PREDICT_BATCH_SIZE, KerasClassifier, KerasRegressor, keras
+from kagglekit.models.keras import (  # first: it imports TensorFlow quietly
+    PREDICT_BATCH_SIZE,
+    KerasClassifier,
+    KerasRegressor,
+    RegressorTargetEncoder,
+    keras,
+)
 from kagglekit.models.tabular_net import build_tabular_net
 
 
