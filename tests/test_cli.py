@@ -31,7 +31,7 @@ def test_help_list_and_argument_errors_import_no_heavy_library(argv):
     code = ("import sys; from kagglekit.cli import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
             "bad = [m for m in ('tensorflow', 'keras', 'kaggle', 'scikeras', 'matplotlib',\n"
-            "                   'sklearn', 'scipy') if m in sys.modules]\n"
+            "                   'sklearn', 'scipy', 'pandas') if m in sys.modules]\n"
             "print('IMPORTED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60).stdout

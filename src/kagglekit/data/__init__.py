@@ -5,13 +5,22 @@ from __future__ import annotations
 import functools
 import os
 
-from kagglekit.data.base import Dataset
 from kagglekit.errors import KagglekitError
 
 __all__ = ["Dataset", "load_dataset"]
 
 
-def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None) -> Dataset:
+def __getattr__(name: str):
+    # ``Dataset`` (and with it pandas) loads on first use: the registry imports this package
+    # for the data sets' schemas, and `kagglekit list` should not pay for pandas.
+    if name == "Dataset":
+        from kagglekit.data.base import Dataset
+
+        return Dataset
+    raise AttributeError(f"module 'kagglekit.data' has no attribute {name!r}")
+
+
+def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = None):
     """Load a competition's train and test data.
 
     Parameters
@@ -29,7 +38,7 @@ def load_dataset(name: str = "titanic", data_dir: str | os.PathLike | None = Non
 
     Returns
     -------
-    Dataset
+    kagglekit.data.base.Dataset
 
     Examples
     --------

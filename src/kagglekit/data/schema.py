@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kagglekit.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Schema:
             Naming the file and the column when a required column is missing, a numeric
             column holds values that are not numbers, or the frame has no rows.
         """
+        import numpy as np  # here, not at import: the registry lists schemas without pandas
+        import pandas as pd
+
         if not isinstance(frame, pd.DataFrame):
             raise DataError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
         if len(frame) == 0:
@@ -92,6 +96,8 @@ class Schema:
 
 
 def _to_numeric(values: pd.Series, column: str, source: str) -> pd.Series:
+    import pandas as pd
+
     converted = pd.to_numeric(values, errors="coerce")
     bad = converted.isna() & values.notna()
     if bad.any():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kagglekit.data.base import DATA_DIR_ENV, Dataset, data_folder, read_csv
 from kagglekit.data.schema import Schema
 from kagglekit.errors import DataError
 
@@ -15,8 +14,11 @@ TITANIC_SCHEMA = Schema(
 )
 
 
-def load_titanic(data_dir=None) -> Dataset:
-    """The Titanic competition's training rows (``X``, ``y``) and test rows (``X_test``)."""
+def load_titanic(data_dir=None):
+    """The Titanic competition's training rows (``X``, ``y``) and test rows (``X_test``), as
+    a :class:`~kagglekit.data.base.Dataset`."""
+    from kagglekit.data.base import DATA_DIR_ENV, Dataset, data_folder, read_csv
+
     folder = data_folder("titanic", data_dir)
     if not (folder / "train.csv").is_file():
         raise DataError(
