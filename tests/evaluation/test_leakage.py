@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from kagglekit.evaluation import leakage
 from kagglekit.evaluation.leakage import find_leaks, single_column_scores
 
 rng = np.random.default_rng(0)
@@ -73,13 +72,17 @@ def test_honest_data_raises_no_alarm(task):
     assert "id" not in single_column_scores(X, y, id_column="id")
 
 
-def test_it_samples_big_tables_and_stays_fast():
+def test_it_samples_big_tables(monkeypatch):
     big = 200_000
     X = pd.DataFrame({"a": rng.normal(size=big), "c": rng.integers(0, 50, big)})
     y = X.a + rng.normal(0, 1, big)
-    start = time.perf_counter()
+    seen = []
+    score = leakage._score
+    monkeypatch.setattr(leakage, "_score", lambda t, p, task: seen.append(len(t)) or
+                        score(t, p, task))
 
     scores = single_column_scores(X, y, max_rows=20_000)
 
-    assert time.perf_counter() - start < 5
-    assert 0.3 < scores["a"] < 0.7 and scores["c"] < 0.05
+    assert seen == [20_000, 20_000]  # each column scored on the sampled rows only
+    # a real but noisy signal, far from a leak; the lone code column carries none
+    assert 0.05 < scores["a"] < 0.7 and scores["c"] < 0.05
