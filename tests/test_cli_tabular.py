@@ -154,3 +154,22 @@ def test_run_without_test_rows_stops_before_training(shared_datasets, workdir, c
     assert main(argv) == 2
     assert "has no test rows" in capsys.readouterr().err
     assert not Path("reports").exists()
+
+
+def test_run_tabular_with_a_test_csv_reports_trains_and_submits(people, workdir, capsys):
+    argv = ["run", "tabular", "--csv", "people.csv", "--target", "bought", "--id", "pid",
+            "--model", "logreg", "--folds", "3"]
+    assert main(argv) == 2  # a submission of your own CSV needs the rows to predict
+    assert "needs --test FILE" in capsys.readouterr().err
+    assert main([*argv, "--test", "new.csv"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith("cross-validating tabular-logreg (3 folds")
+    assert out[-4].startswith("CV accuracy (tabular-logreg): ")
+    submission = pd.read_csv(out[-1].split(": ", 1)[1].strip())
+    assert submission.columns.tolist() == ["pid", "bought"]
+    assert submission["pid"].tolist() == list(range(1000, 1010))
+    assert set(submission["bought"]) <= {"yes", "no"}
+    model = out[-2].split(": ", 1)[1].strip()
+    manifest = json.loads(Path(model).with_name(Path(model).stem + ".manifest.json")
+                          .read_text())
+    assert manifest["tabular"]["target"] == "bought" and manifest["cv"]["n_splits"] == 3
