@@ -64,7 +64,9 @@ class CategoryCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "categories_")
-        frame = self._text(X, reset=False)
+        return self._codes(self._text(X, reset=False))
+
+    def _codes(self, frame: pd.DataFrame) -> np.ndarray:
         out = np.empty(frame.shape, dtype=np.float64)
         for j, levels in enumerate(self.categories_):
             out[:, j] = pd.Index(levels).get_indexer(frame.iloc[:, j]) + 1
@@ -72,7 +74,10 @@ class CategoryCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _lean(self, values):
         """``transform`` on an array laid out as in ``fit`` (LeanPipeline's direct path)."""
-        return self.transform(values)
+        values = np.asarray(values, dtype=object)
+        if values.ndim != 2 or values.shape[1] != len(self.categories_):
+            return None
+        return self._codes(pd.DataFrame(values).map(_as_level))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
