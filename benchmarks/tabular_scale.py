@@ -65,9 +65,13 @@ def one(table: str, model: str, net_seconds: float | None) -> dict:
     if model == "net" and net_seconds:
         pipeline.set_params(model__max_seconds=net_seconds)
     X, y = train.drop(columns=[target]), train[target]
-    start = time.perf_counter()
-    pipeline.fit(X, y)
-    seconds = time.perf_counter() - start
+    from threadpoolctl import threadpool_limits
+
+    # HGB: one OpenMP thread (on 2 shared cores its barriers stall; see tabular_suite.py)
+    with threadpool_limits(1 if model == "hgb" else None, user_api="openmp"):
+        start = time.perf_counter()
+        pipeline.fit(X, y)
+        seconds = time.perf_counter() - start
     row = {"table": table, "model": model, "rows": len(train),
            "train_seconds": round(seconds, 1)}
     if plan.task == "regression":
