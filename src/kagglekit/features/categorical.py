@@ -66,18 +66,18 @@ class CategoryCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "categories_")
         return self._codes(self._text(X, reset=False))
 
-    def _lean(self, values):
-        """``transform`` on an array laid out as in ``fit`` (LeanPipeline's direct path: the
-        columns were matched by name already, so there are no names to check)."""
-        if values.ndim != 2 or values.shape[1] != len(self.categories_):
-            raise ValueError(f"expected {len(self.categories_)} columns")
-        return self._codes(pd.DataFrame(np.asarray(values, dtype=object)).map(_as_level))
-
     def _codes(self, frame: pd.DataFrame) -> np.ndarray:
         out = np.empty(frame.shape, dtype=np.float64)
         for j, levels in enumerate(self.categories_):
             out[:, j] = pd.Index(levels).get_indexer(frame.iloc[:, j]) + 1
         return out
+
+    def _lean(self, values):
+        """``transform`` on an array laid out as in ``fit`` (LeanPipeline's direct path)."""
+        values = np.asarray(values, dtype=object)
+        if values.ndim != 2 or values.shape[1] != len(self.categories_):
+            return None
+        return self._codes(pd.DataFrame(values).map(_as_level))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -117,7 +117,16 @@ class DateFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "with_hour_")
-        frame = self._frame(X, reset=False)
+        return self._parts(self._frame(X, reset=False))
+
+    def _lean(self, values):
+        """``transform`` on an array laid out as in ``fit`` (LeanPipeline's direct path)."""
+        values = np.asarray(values, dtype=object)
+        if values.ndim != 2 or values.shape[1] != len(self.with_hour_):
+            return None
+        return self._parts(pd.DataFrame(values))
+
+    def _parts(self, frame: pd.DataFrame) -> np.ndarray:
         blocks = []
         for j in range(frame.shape[1]):
             stamps = parse_dates(frame.iloc[:, j]).dt

@@ -3,6 +3,8 @@ pulled in smoothly (RealMLP's preprocessing, Holzmüller et al. 2024)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -41,7 +43,8 @@ class RobustScaleClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                                           and self.clip > 0):
             raise ValueError(f"clip must be a positive number or None, got {self.clip!r}")
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=True)
-        with np.errstate(all="ignore"), _no_empty_warnings():
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing column: NaN, handled
             low, center, high = np.nanpercentile(X, [25, 50, 75], axis=0)
             spread = high - low
             half_range = 0.5 * (np.nanmax(X, axis=0) - np.nanmin(X, axis=0))
@@ -71,17 +74,3 @@ class RobustScaleClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-class _no_empty_warnings:
-    """All-missing columns: NumPy warns 'All-NaN slice'; the result (NaN) is handled."""
-
-    def __enter__(self):
-        import warnings
-
-        self._catch = warnings.catch_warnings()
-        self._catch.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._catch.__exit__(*exc)

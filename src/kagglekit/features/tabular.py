@@ -313,12 +313,13 @@ def _in(plan: ColumnPlan, columns) -> list[str]:
 
 
 def _target_encoding(plan: ColumnPlan, scaled: bool = True):
+    from sklearn.model_selection import KFold
     from sklearn.preprocessing import TargetEncoder
 
     target = "continuous" if plan.task == "regression" else (
         "binary" if plan.n_classes == 2 else "multiclass")
     steps = [FunctionTransformer(_as_text, feature_names_out="one-to-one"),
-             TargetEncoder(target_type=target, random_state=0)]
+             TargetEncoder(target_type=target, cv=KFold(5, shuffle=True, random_state=0))]
     if scaled:
         steps.append(StandardScaler())
     return make_pipeline(*steps)

@@ -226,10 +226,10 @@ class _TabularRecipe:
     """The training recipe shared by the classifier and the regressor (first in the bases)."""
 
     def __init__(self, model=build_tabular_net, *, n_categorical=0, clip=3.0, max_seconds=None,
-                 validation_fraction=0.15, max_validation_rows=20_000, patience=None,
+                 validation_fraction=0.15, max_validation_rows=20_000, patience=16,
                  epochs=None, target_steps=3000, min_epochs=8, max_epochs=256,
                  batch_size=None, min_batch_size=256, max_batch_size=2048, warmup=0.05,
-                 min_steps_per_check=50, optimizer="adamw", **kwargs):
+                 min_steps_per_check=1, optimizer="adamw", **kwargs):
         kwargs.setdefault("optimizer__learning_rate", 2e-3)
         kwargs.setdefault("optimizer__weight_decay", 3e-4)
         super().__init__(model=model, epochs=epochs, batch_size=batch_size,
@@ -318,10 +318,11 @@ class _TabularRecipe:
         # cost per epoch and evaluation (~0.1 s) dwarfs a few small batches.
         period = max(steps, min(int(self.min_steps_per_check), total))
         checks = max(1, round(total / period))
-        if len(val):
-            kwargs["validation_data"] = (X[val], y[val])
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        if len(val):  # weighted like the training rows (class_weight included)
+            kwargs["validation_data"] = (X[val], y[val]) if weights is None else \
+                (X[val], y[val], weights[val])
             kwargs["validation_batch_size"] = PREDICT_BATCH_SIZE
-        weights = None if sample_weight is None else np.asarray(sample_weight)[train]
         data = training_batches(X, y, train, batch, seed=self._seed(), sample_weight=weights)
         best = _BestWeights(self.patience, self.max_seconds)
         schedule = _Schedule(period * checks, self.max_seconds, float(self.warmup))
@@ -375,8 +376,9 @@ class TabularNetClassifier(_TabularRecipe, KerasClassifier):
     validation_fraction : float, default=0.15
         Rows held out (stratified, seeded) to choose the best epoch; 0: none (last weights).
     max_validation_rows : int, default=20000
-    patience : int or None, default=None
-        Stop after this many epochs without a better validation loss.
+    patience : int or None, default=16
+        Stop after this many validation checks without a better validation loss (None:
+        train the whole schedule).
     epochs : int or None, default=None
         None: enough for ``target_steps`` optimizer steps, within [min_epochs, max_epochs].
     batch_size : int or None, default=None
@@ -384,6 +386,9 @@ class TabularNetClassifier(_TabularRecipe, KerasClassifier):
         [min_batch_size, max_batch_size] (256 up to 25k rows, 2048 from ~150k rows).
     warmup : float, default=0.05
         Share of training with a linearly rising learning rate, before the cosine decay.
+    min_steps_per_check : int, default=1
+        Validation checks (and best-weight snapshots) come after every pass over the rows,
+        or every this many optimizer steps when a pass is shorter.
     optimizer : default="adamw"
         With ``optimizer__learning_rate=2e-3`` and ``optimizer__weight_decay=3e-4``.
     **kwargs

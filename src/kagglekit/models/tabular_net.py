@@ -55,7 +55,7 @@ class TabularInputs(keras.layers.Layer):
 
     def __init__(self, n_numeric: int, cardinalities: Sequence[int], one_hot_max: int = 8,
                  embedding_dim: int = 16, numeric_embedding: str | None = None,
-                 n_frequencies: int = 16, frequency_scale: float = 0.1, numeric_dim: int = 4,
+                 n_frequencies: int = 16, frequency_scale: float = 1.0, numeric_dim: int = 4,
                  **kwargs):
         super().__init__(**kwargs)
         self.n_numeric = int(n_numeric)
@@ -261,7 +261,7 @@ def _kind(meta: dict) -> tuple[str, int, str]:
 def build_tabular_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (256, 256, 256),
                       activation: str = "relu", dropout: float = 0.15, n_heads: int = 1,
                       numeric_embedding: str | None = "periodic", n_frequencies: int = 16,
-                      frequency_scale: float = 0.1, numeric_dim: int = 4,
+                      frequency_scale: float = 1.0, numeric_dim: int = 4,
                       embedding_dim: int = 16, one_hot_max: int = 8,
                       label_smoothing: float = 0.0):
     """Build and compile the tabular network; SciKeras calls this with ``model__*`` settings.
