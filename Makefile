@@ -39,6 +39,9 @@ bench: setup  ## benchmarks (one JSON line each)
 	$(BIN)/python benchmarks/predict_latency.py
 	$(BIN)/python benchmarks/titanic_search.py
 	$(BIN)/python benchmarks/cv_memory.py
+	$(BIN)/python benchmarks/tabular_suite.py
+	$(BIN)/python benchmarks/tabular_scale.py --flights
+	$(BIN)/python benchmarks/competitions.py --out data/competitions
 
 clean:  ## remove the virtual environment and caches (keeps models/, submissions/, reports/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info

@@ -82,18 +82,18 @@ def _text(X):
 
 
 def build(model: str, plan, old_plan, args):
-    from kagglekit.pipelines.registry import set_param
+    from kagglekit.pipelines.params import set_params
     from kagglekit.pipelines.tabular import tabular_pipeline
 
     if model == "net":
         pipeline = tabular_pipeline(plan, "dnn")
-        set_param(pipeline, "model__max_seconds", args.net_seconds)
+        set_params(pipeline, {"model__max_seconds": args.net_seconds})
         return pipeline
     if model == "classic":
-        from kagglekit.models.tabular import TimeBudget
+        from kagglekit.models.training import TimeBudget
 
         pipeline = tabular_pipeline(old_plan, "mlp")
-        set_param(pipeline, "callbacks", [TimeBudget(args.classic_seconds)])
+        set_params(pipeline, {"callbacks": [TimeBudget(args.classic_seconds)]})
         return pipeline
     if model == "hgb":
         return tabular_pipeline(plan, "hgb")

@@ -26,9 +26,9 @@ from kagglekit.models.keras import (  # first: it imports TensorFlow quietly
     KerasClassifier,
     KerasRegressor,
     RegressorTargetEncoder,
-    keras,
 )
 from kagglekit.models.tabular_net import build_tabular_net
+from kagglekit.models.training import BestWeights, Schedule
 
 
 def training_batches(X, y, rows, batch_size: int, *, seed: int, sample_weight=None):
@@ -129,97 +129,6 @@ class _StandardizedTarget(RegressorTargetEncoder):
     def inverse_transform(self, y):
         values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         return super().inverse_transform(values * self.scale_ + self.mean_)
-
-
-class _Schedule(keras.callbacks.Callback):
-    """Learning rate: linear warm-up over the first ``warmup`` of training, then a cosine
-    decay to 0. Progress is the larger of steps done / ``total_steps`` and seconds spent /
-    ``max_seconds``, so a run cut short by its time budget still ends at a low rate."""
-
-    def __init__(self, total_steps: int, max_seconds: float | None, warmup: float):
-        super().__init__()
-        self.total_steps, self.max_seconds, self.warmup = total_steps, max_seconds, warmup
-
-    def on_train_begin(self, logs=None):
-        self.base = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        self.start, self.step = time.perf_counter(), 0
-
-    def on_train_batch_begin(self, batch, logs=None):
-        progress = self.step / max(self.total_steps, 1)
-        if self.max_seconds:
-            progress = max(progress, (time.perf_counter() - self.start) / self.max_seconds)
-        progress = min(progress, 1.0)
-        if self.warmup and progress < self.warmup:
-            factor = (progress + 1.0 / max(self.total_steps, 1)) / self.warmup
-        else:
-            rest = (progress - self.warmup) / max(1.0 - self.warmup, 1e-9)
-            factor = 0.5 * (1.0 + math.cos(math.pi * rest))
-        self.model.optimizer.learning_rate.assign(self.base * min(factor, 1.0))
-        self.step += 1
-
-    def on_train_end(self, logs=None):
-        self.model.optimizer.learning_rate.assign(self.base)
-
-
-class _BestWeights(keras.callbacks.Callback):
-    """Keep the weights of the epoch with the lowest validation loss and restore them at the
-    end; stop after ``patience`` epochs without improvement (None: never) or when
-    ``max_seconds`` have passed (checked after every batch)."""
-
-    def __init__(self, patience: int | None, max_seconds: float | None):
-        super().__init__()
-        self.patience, self.max_seconds = patience, max_seconds
-        self.best_epoch = None
-        self.out_of_time = False
-
-    def on_train_begin(self, logs=None):
-        self.start, self.best, self.weights, self.since = time.perf_counter(), np.inf, None, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.max_seconds is not None and time.perf_counter() - self.start > self.max_seconds:
-            self.model.stop_training = True
-            self.out_of_time = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        loss = (logs or {}).get("val_loss")
-        if loss is None:
-            return
-        loss = float(loss)
-        if np.isfinite(loss) and loss < self.best:
-            self.best, self.best_epoch, self.since = loss, epoch + 1, 0
-            self.weights = self.model.get_weights()
-        else:
-            self.since += 1
-            if self.patience is not None and self.since >= self.patience:
-                self.model.stop_training = True
-
-    def on_train_end(self, logs=None):
-        if self.weights is not None:
-            self.model.set_weights(self.weights)
-
-
-class TimeBudget(keras.callbacks.Callback):
-    """Stop any Keras training after the batch that passes ``max_seconds`` (for networks
-    without a ``max_seconds`` parameter, e.g. ``KerasClassifier(callbacks=[TimeBudget(60)])``).
-
-    Attributes
-    ----------
-    stopped : bool
-        Whether the last training was cut short.
-    """
-
-    def __init__(self, max_seconds: float):
-        super().__init__()
-        self.max_seconds = max_seconds
-        self.stopped = False
-
-    def on_train_begin(self, logs=None):
-        self.start, self.stopped = time.perf_counter(), False
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.perf_counter() - self.start > self.max_seconds:
-            self.model.stop_training = True
-            self.stopped = True
 
 
 class _TabularRecipe:
@@ -324,8 +233,8 @@ class _TabularRecipe:
                 (X[val], y[val], weights[val])
             kwargs["validation_batch_size"] = PREDICT_BATCH_SIZE
         data = training_batches(X, y, train, batch, seed=self._seed(), sample_weight=weights)
-        best = _BestWeights(self.patience, self.max_seconds)
-        schedule = _Schedule(period * checks, self.max_seconds, float(self.warmup))
+        best = BestWeights(self.patience, self.max_seconds)
+        schedule = Schedule(period * checks, self.max_seconds, float(self.warmup))
         kept = self._fit_callbacks
         self._fit_callbacks = [*kept, schedule, best]
         try:
