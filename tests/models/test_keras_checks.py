@@ -5,7 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from kagglekit.models.dense import build_dense_net
 from kagglekit.models.keras import KerasClassifier, KerasRegressor
 
-_SCIKERAS = {
+SCIKERAS_CHECKS_FAIL = {
     "check_estimator_tags_renamed":
         "SciKeras 0.13 still defines the legacy _more_tags (our subclass adds __sklearn_tags__)",
     "check_no_attributes_set_in_init":
@@ -31,6 +31,6 @@ def _net(cls):
 
 
 @parametrize_with_checks([_net(KerasClassifier), _net(KerasRegressor)],
-                         expected_failed_checks=lambda est: _SCIKERAS)
+                         expected_failed_checks=lambda est: SCIKERAS_CHECKS_FAIL)
 def test_sklearn_compatible(estimator, check):
     check(estimator)

@@ -11,6 +11,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.models.tabular import TabularNetClassifier, TabularNetRegressor
+from tests.models.test_keras_checks import SCIKERAS_CHECKS_FAIL
 
 FAST = {"target_steps": 200, "min_epochs": 1, "max_epochs": 200, "batch_size": 64,
         "min_steps_per_check": 20, "random_state": 0,
@@ -162,20 +163,8 @@ def test_mixed_precision_builds_and_predicts_float32():
     assert predicted.shape == (4,) and np.isfinite(predicted).all()
 
 
-_CHECKS_FAIL = {
-    "check_estimator_tags_renamed":
-        "SciKeras 0.13 still defines the legacy _more_tags (our subclass adds __sklearn_tags__)",
-    "check_no_attributes_set_in_init":
-        "SciKeras stores routed parameters (model__hidden, optimizer__...) as attributes",
-    "check_mixin_order":
-        "SciKeras puts BaseEstimator before ClassifierMixin; the subclass declares its tags",
-    "check_sample_weight_equivalence_on_dense_data":
-        "mini-batch SGD: weighting a row is not numerically the same as repeating it",
-    "check_methods_sample_order_invariance":
-        "float32 inference: a row's output can differ by ~1e-7 with its batch's size/order",
-    "check_methods_subset_invariance":
-        "float32 inference: a row's output can differ by ~1e-7 with its batch's size/order",
-}
+# The same SciKeras and float32 reasons as our other Keras estimators.
+_CHECKS_FAIL = SCIKERAS_CHECKS_FAIL
 
 
 _CHECKED = {"target_steps": 300, "max_epochs": 300, "batch_size": 32, "patience": None,
