@@ -99,6 +99,24 @@ def _names(classes, class_names) -> list[str] | None:
                              ) from None
 
 
+def holdout_lines(result: dict, folder: Path | None = None) -> list[str]:
+    """The lines ``kagglekit evaluate NAME --holdout`` prints for ``result`` (see
+    :func:`evaluate_holdout`) and its report ``folder`` (None: no report was written)."""
+    lines = [f"{result['pipeline']}: trained on {result['train_rows']} rows, tested on "
+             f"{result['test_rows']}, seed {result['seed']}",
+             f"  test accuracy {result['accuracy']:.4f}   log loss {result['log_loss']:.4f}   "
+             f"train {result['train_seconds']} s"
+             + (f", {result['epochs_run']} epoch{'s' * (result['epochs_run'] != 1)}"
+                if result["epochs_run"] else "")
+             + (f", {result['n_weights']:,} parameters" if result["n_weights"] else "")]
+    lines += [f"  member {m}: test accuracy {v:.4f}"
+              for m, v in (result.get("members") or {}).items()]
+    if folder is not None:
+        others = ["report.json", "confusion.png"] + (["loss.png"] if result["history"] else [])
+        lines.append(f"report: {Path(folder) / 'report.md'} (also {', '.join(others)})")
+    return lines
+
+
 def write_holdout_report(result: dict, folder: str | Path) -> Path:
     """``report.json``, ``report.md``, ``confusion.png`` and (Keras) ``loss.png`` in a new or
     empty folder."""
