@@ -102,6 +102,7 @@ def build_cnn(meta: dict, compile_kwargs: dict, filters: Sequence[int] = (32, 64
     outputs = keras.layers.Dense(units, activation=activation)(x)
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=compile_kwargs["optimizer"], loss=loss,
-                  metrics=compile_kwargs.get("metrics"))
+                  metrics=compile_kwargs.get("metrics"),
+                  run_eagerly=bool(compile_kwargs.get("run_eagerly")))
     return model
 

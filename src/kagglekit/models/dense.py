@@ -117,7 +117,8 @@ def build_dense_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = (6
                                  kernel_regularizer=regularizer)(x)
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=compile_kwargs["optimizer"], loss=loss,
-                  metrics=compile_kwargs.get("metrics"))
+                  metrics=compile_kwargs.get("metrics"),
+                  run_eagerly=bool(compile_kwargs.get("run_eagerly")))
     return model
 
 

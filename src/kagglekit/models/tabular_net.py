@@ -325,5 +325,6 @@ def build_tabular_net(meta: dict, compile_kwargs: dict, hidden: Sequence[int] = 
     outputs = keras.layers.Activation(out_activation, dtype="float32")(x)
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=compile_kwargs["optimizer"],
-                  loss=EnsembleLoss(kind, label_smoothing=label_smoothing))
+                  loss=EnsembleLoss(kind, label_smoothing=label_smoothing),
+                  run_eagerly=bool(compile_kwargs.get("run_eagerly")))
     return model
