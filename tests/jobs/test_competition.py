@@ -123,3 +123,40 @@ def test_without_a_metric_it_warns_how_to_set_one(tmp_path):
         result = run_competition("comp", data_dir=tmp_path, models=["logreg"], folds=3,
                                  submissions=tmp_path / "subs")
     assert result.metric == "rmse" and result.metric_source == "default"
+
+
+@pytest.mark.parametrize("option,says", [
+    (["--model", "hgb"], "--models M1,M2"), (["--test", "t.csv"], "drop --test"),
+    (["--params", "p.json"], "drop --params"), (["--task", "regression"], "use --metric"),
+    (["--set", "epochs=1"], "drop --set"), (["--compare", "titanic-hgb"], "drop --compare"),
+    (["--backend", "dask"], "not yet on a cluster"), (["titanic-hgb"], "drop the pipeline"),
+])
+def test_competition_refuses_the_options_it_would_ignore(tmp_path, monkeypatch, capsys, option,
+                                                         says):
+    _competition(tmp_path, "binary")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models",
+                 "logreg", *option]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kagglekit: error: ") and says in err[0]
+    assert not (tmp_path / "submissions").exists() and not (tmp_path / "reports").exists()
+
+
+def test_competition_takes_id_and_drop(tmp_path, monkeypatch, capsys):
+    train, test, sample = _competition(tmp_path, "regression")
+    folder = tmp_path / "comp"
+    train.assign(after=np.arange(len(train))).to_csv(folder / "train.csv", index=False)
+    sample[["y", "row"]].to_csv(folder / "sample_submission.csv", index=False)  # id not first
+    monkeypatch.chdir(tmp_path)
+    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "logreg",
+            "--folds", "2", "--metric", "rmse"]
+    assert main(argv) == 2
+    assert "pass --id COLUMN" in capsys.readouterr().err
+    assert main([*argv, "--id", "row", "--drop", "after"]) == 0
+    out = capsys.readouterr().out
+    assert "target 'y' (regression), id 'row'" in out
+    written = pd.read_csv(next((tmp_path / "submissions").glob("*.csv")))
+    assert list(written.columns) == ["y", "row"]
+    assert written["row"].tolist() == test["row"].tolist()
+    assert main([*argv, "--id", "row", "--drop", "nope"]) == 2
+    assert "--drop: train.csv has no column 'nope'" in capsys.readouterr().err

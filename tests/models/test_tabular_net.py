@@ -195,3 +195,15 @@ def test_real_table_beats_the_mean(shared_datasets):
     pipeline = tabular_pipeline(plan, "dnn").fit(train, train.compressive_strength)
     rmse = np.sqrt(np.mean((pipeline.predict(test) - test.compressive_strength) ** 2))
     assert rmse < 0.4 * test.compressive_strength.std()   # measured ~0.3 (HGB ~0.3)
+
+
+def test_training_warns_about_nothing():
+    """A user saw NumPy 2's ``__array__ ... copy keyword`` warning when the learning-rate
+    schedule read the optimizer's rate through np.array()."""
+    import warnings
+
+    X, signal = table(n=100)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        TabularNetRegressor(n_categorical=2, **FAST).fit(X, signal).predict(X[:3])
+    assert [str(w.message) for w in caught] == []

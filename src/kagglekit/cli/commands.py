@@ -13,7 +13,7 @@ from pathlib import Path
 from kagglekit.cli.output import Progress, count_lines, note
 from kagglekit.errors import KagglekitError
 
-TABULAR_OPTIONS = ("csv", "target", "id", "task", "drop")
+TABULAR_OPTIONS = ("csv", "target", "id", "task", "drop", "model")
 
 
 def parse_settings(pairs: list[str]) -> dict:
@@ -46,9 +46,9 @@ def settings(args) -> dict:
 def refuse_tabular_options(args) -> None:
     """``--csv`` and the like only go with the pipeline name ``tabular``."""
     if any(getattr(args, option, None) for option in TABULAR_OPTIONS):
-        raise KagglekitError("--csv, --target, --id, --task and --drop go with the pipeline "
-                             "name `tabular`, e.g. kagglekit evaluate tabular --csv FILE "
-                             "--target COLUMN")
+        raise KagglekitError("--csv, --target, --id, --task, --drop and --model go with the "
+                             "pipeline name `tabular`, e.g. kagglekit evaluate tabular --csv "
+                             "FILE --target COLUMN")
 
 
 def job_spec(args, name: str):
@@ -63,7 +63,8 @@ def job_spec(args, name: str):
     if not args.csv or not args.target:
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
     options = spec.TabularOptions(csv=args.csv, target=args.target, id_column=args.id,
-                                  task=args.task, drop=tuple(args.drop), model=args.model)
+                                  task=args.task, drop=tuple(args.drop),
+                                  model=args.model or "dnn")
     job = spec.tabular(options, settings(args))
     for line in job.notes:
         note(line)
@@ -114,6 +115,8 @@ def folds_backend(args):
     if getattr(args, "backend", "loky") != "dask" or args.scheduler:
         yield
         return
+    if getattr(args, "competition", None):
+        refuse_competition_options(args)  # before a cluster starts for nothing
     from kagglekit.evaluation.backends import local_cluster
 
     with local_cluster(log=note) as client:
@@ -255,15 +258,42 @@ def cmd_run(args) -> None:
 def run_competition(args) -> None:
     from kagglekit.jobs.competition import run_competition as run
 
-    if args.pipeline != "titanic-dnn" or args.csv or args.compare is not None or args.set:
-        raise KagglekitError("--competition NAME takes its models from --models (e.g. "
-                             "--models hgb,dnn); drop the pipeline name, --compare, --csv "
-                             "and --set")
+    refuse_competition_options(args)
     models = args.models.split(",") if args.models else None
     result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
                  time_limit=args.time_limit, models=models, folds=args.folds, seed=args.seed,
-                 report=args.report, target=args.target, log=print)
+                 report=args.report, target=args.target, id_column=args.id,
+                 drop=tuple(args.drop), log=print)
     print("\n".join(result.lines()))
+
+
+COMPETITION_REFUSES = {
+    "model": "--model picks the model of `tabular`; a competition takes --models M1,M2",
+    "test": "--test: a competition predicts DATA_DIR/NAME/test.csv; drop --test",
+    "params": "--params sets one pipeline's parameters; a competition trains --models with "
+              "their defaults; drop --params",
+    "task": "--task: a competition's task follows from its files and --metric; use --metric",
+    "set": "--set sets one pipeline's parameters; a competition trains --models with their "
+           "defaults; drop --set",
+    "csv": "--csv: a competition reads DATA_DIR/NAME/train.csv; drop --csv (or --competition)",
+    "compare": "--compare: a competition compares --models M1,M2; drop --compare",
+    "scheduler": "--backend dask / --scheduler: the competition run fits its folds on this "
+                 "machine (not yet on a cluster); drop them",
+}
+"""``run --competition`` refuses the options it would ignore: option -> what to do instead."""
+
+
+def refuse_competition_options(args) -> None:
+    """One line naming the first option that ``run --competition`` would ignore."""
+    given = {"model": args.model, "test": args.test, "params": args.params, "task": args.task,
+             "set": args.set, "csv": args.csv, "compare": args.compare is not None,
+             "scheduler": args.scheduler or args.backend != "loky"}
+    if args.pipeline != "titanic-dnn":
+        raise KagglekitError(f"--competition NAME takes its models from --models (e.g. "
+                             f"--models hgb,dnn); drop the pipeline name {args.pipeline!r}")
+    for option, why in COMPETITION_REFUSES.items():
+        if given[option]:
+            raise KagglekitError(why)
 
 
 def cmd_experiment(args) -> None:

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: inferred from the target")
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
-    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf"), default="dnn",
+    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf"), default=None,
                        help="the tabular network (default: embeddings, robust scaling, "
                             "TabM-style heads), the classic dense net 64-32, logistic/ridge "
                             "regression, gradient boosting or random forest")

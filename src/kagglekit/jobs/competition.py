@@ -187,7 +187,7 @@ def _bound_training_time(pipeline, seconds: float) -> None:
 def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     time_limit: float | None = None, models=None, folds: int = 5,
                     seed: int = 0, report=None, submissions="submissions", target=None,
-                    log=None) -> CompetitionResult:
+                    id_column=None, drop=(), log=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
     Parameters
@@ -207,6 +207,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         K-fold CV (stratified for classes), seeded.
     report : path, optional
         A new or empty folder for report.md / report.json / report.html.
+    target, id_column : str, optional
+        Override the inferred target and id column (``--target``, ``--id``).
+    drop : sequence of str
+        Columns of train.csv not to use (``--drop``), e.g. one that only train.csv has.
     log : callable, optional
         Receives a line per step.
 
@@ -228,9 +232,12 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     if report:
         check_report_folder(report)
     train, test, sample = read_competition(name, data_dir)
-    layout = infer_layout(train, test, sample, target=target, metric=metric)
+    train, test = drop_columns(name, train, test, drop)
+    layout = infer_layout(train, test, sample, target=target, id_column=id_column,
+                          metric=metric)
     metric_name, source = resolve_metric(name, metric, layout.task)
-    layout = infer_layout(train, test, sample, target=target, metric=metric_name)
+    layout = infer_layout(train, test, sample, target=target, id_column=id_column,
+                          metric=metric_name)
     scorer = get_metric(metric_name)
     say(f"{name}: {len(train)} training rows, {len(test)} test rows; target "
         f"{layout.target!r} ({layout.task}), id {layout.id_column!r}; the submission holds "
@@ -304,6 +311,23 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         result.report_dir = write_competition_report(result, report)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):
+    """train.csv and test.csv without the ``drop`` columns (test.csv may lack them)."""
+    drop = list(drop or ())
+    if not drop:
+        return train, test
+    from kagglekit.pipelines import list_pipelines
+
+    missing = [c for c in drop if c not in train.columns]
+    if missing:
+        raise KagglekitError(f"--drop: train.csv has no column {missing[0]!r}; its columns: "
+                             f"{', '.join(map(str, train.columns))}")
+    if any(s.task.dataset == name for s in list_pipelines()):
+        raise KagglekitError(f"--drop does not go with {name}'s engineered pipelines, which "
+                             "choose their own columns; drop --drop")
+    return train.drop(columns=drop), test.drop(columns=[c for c in drop if c in test])
 
 
 def _prior(task: str):

@@ -21,7 +21,9 @@ class Schedule(keras.callbacks.Callback):
         self.total_steps, self.max_seconds, self.warmup = total_steps, max_seconds, warmup
 
     def on_train_begin(self, logs=None):
-        self.base = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        # The variable's own value: keras.ops.convert_to_numpy calls np.array() on it, which
+        # makes NumPy 2 warn that the variable's __array__ takes no `copy` keyword.
+        self.base = float(self.model.optimizer.learning_rate.numpy())
         self.start, self.step = time.perf_counter(), 0
 
     def on_train_batch_begin(self, batch, logs=None):

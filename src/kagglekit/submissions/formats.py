@@ -175,7 +175,7 @@ def check_frame_against_sample(frame, sample, *, layout=None, source="submission
     if len(frame) != len(sample):
         raise DataError(f"{source}: {len(frame)} rows, the sample {sample_name} has "
                         f"{len(sample)}")
-    id_column = expected[0]
+    id_column = layout.id_column if layout is not None else expected[0]
     ids = frame[id_column].astype(str)
     if ids.duplicated().any():
         raise DataError(f"{source}: duplicated {id_column} values "
@@ -185,9 +185,10 @@ def check_frame_against_sample(frame, sample, *, layout=None, source="submission
     if missing or extra:
         raise DataError(f"{source}: {id_column} values differ from the sample "
                         f"(missing {missing[:5]}, unexpected {extra[:5]})")
-    for column in expected[1:]:
+    predicted = [c for c in expected if c != id_column]
+    for column in predicted:
         _check_values(frame[column], sample[column], source)
-    _check_content(frame, sample, expected[1:], layout, source)
+    _check_content(frame, sample, predicted, layout, source)
 
 
 def _fractions(values):
