@@ -108,3 +108,28 @@ def test_multiclass_accuracy_and_log_loss(titanic):
 def test_regression_target_must_be_numeric():
     with pytest.raises(KagglekitError, match="numeric"):
         evaluate(_ridge(), np.zeros((10, 1)), np.array(["a", "b"] * 5))
+
+
+def test_any_registered_metric_can_head_the_cv_and_log_loss_is_kaggles(small_titanic):
+    """One metric registry: ``evaluate(metric=...)`` and the folds' log loss are those of
+    :mod:`kagglekit.evaluation.metrics` (probabilities clipped at 1e-15, Kaggle's)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from kagglekit.evaluation.metrics import get_metric
+
+    X, y = small_titanic
+    result = evaluate(make_pipeline("titanic-logreg"), X, y, folds=3, metric="log_loss")
+    assert result.metric == "log_loss" and list(result.scores) == ["log_loss", "accuracy",
+                                                                   "roc_auc"]
+    assert result.mean == result.scores["log_loss"]["mean"]
+    oof = np.empty(len(y))
+    for train, test in StratifiedKFold(3, shuffle=True, random_state=0).split(X, y):
+        model = seed_pipeline(make_pipeline("titanic-logreg"), 0).fit(X.iloc[train], y[train])
+        oof[test] = model.predict_proba(X.iloc[test])[:, 1]
+    expected = [get_metric("log_loss").score(y[test], oof[test], classes=[0, 1])
+                for _, test in StratifiedKFold(3, shuffle=True, random_state=0).split(X, y)]
+    np.testing.assert_allclose(result.folds, expected, atol=1e-6)  # the folds round to 1e-6
+    gini = evaluate(make_pipeline("titanic-logreg"), X, y, folds=3, metric="gini")
+    np.testing.assert_allclose(gini.mean, 2 * result.scores["roc_auc"]["mean"] - 1, atol=1e-6)
+    with pytest.raises(KagglekitError, match="rmse does not apply to a binary target"):
+        evaluate(make_pipeline("titanic-logreg"), X, y, folds=3, metric="rmse")

@@ -43,7 +43,8 @@ def test_write_never_overwrites_and_writes_manifest(tmp_path):
     assert "titanic-dnn_cv0.8345" in first.name
     manifest = json.loads(first.with_suffix(".json").read_text())
     assert manifest["sha256"] == sha256_of(first) and manifest["rows"] == 418
-    assert manifest["cv_accuracy"] == 0.8345 and "scikit-learn" in manifest["versions"]
+    assert manifest["cv_score"] == 0.8345 and manifest["metric"] == "accuracy"
+    assert "scikit-learn" in manifest["versions"]
     frame = pd.read_csv(first)
     assert list(frame.columns) == ["PassengerId", "Survived"] and frame["Survived"].eq(1).all()
     assert latest_submission(tmp_path) == second
@@ -54,3 +55,17 @@ def test_invalid_predictions_write_nothing(tmp_path):
     with pytest.raises(DataError):
         write_submission(np.full(418, 3), IDS, tmp_path, pipeline="x")
     assert not list(tmp_path.iterdir())
+
+
+def test_the_manifest_names_the_metric_and_old_manifests_still_read(tmp_path):
+    from kagglekit.submissions.export import submission_origin
+
+    path = write_submission(np.ones(418, dtype=int), IDS, tmp_path, pipeline="p",
+                            cv_score=0.4012, metric="log_loss")
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    assert manifest["metric"] == "log_loss" and "cv_accuracy" not in manifest
+    assert submission_origin(path)["metric"] == "log_loss"
+    old = {k: v for k, v in manifest.items() if k not in ("metric", "cv_score")}
+    path.with_suffix(".json").write_text(json.dumps({**old, "cv_accuracy": 0.8123}))
+    assert submission_origin(path) == {"sha256": sha256_of(path), "pipeline": "p",
+                                       "metric": "accuracy", "cv_score": 0.8123}

@@ -79,7 +79,7 @@ def test_merge_matches_refs_and_keeps_both_sides(tmp_path):
 
     assert [(r["ref"], r["seen"]) for r in rows] == [
         (1001, "local+kaggle"), (1000, "local"), (999, "kaggle")]
-    assert rows[0]["public_score"] == "0.78" and rows[0]["cv_accuracy"] == 0.8372
+    assert rows[0]["public_score"] == "0.78" and rows[0]["cv_score"] == 0.8372
     assert rows[0]["time"] == "2026-11-25 11:00" and rows[0]["file"] == "sub-1001.csv"
     assert rows[2]["error"] == "bad rows" and rows[2]["pipeline"] is None
     assert [r["seen"] for r in history.merge(local, None)] == ["local", "local"]

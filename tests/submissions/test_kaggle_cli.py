@@ -66,7 +66,7 @@ def test_submit_wait_prints_the_public_score_and_records_it(fake, legacy_key, go
     manifest = json.loads(good_file.with_suffix(".json").read_text())
     assert submitted["event"] == "submitted" and submitted["ref"] == 1000
     assert submitted["sha256"] == manifest["sha256"]
-    assert submitted["pipeline"] == "titanic-rf" and submitted["cv_accuracy"] == 0.8372
+    assert submitted["pipeline"] == "titanic-rf" and submitted["cv_score"] == 0.8372
     assert submitted["message"] == "titanic-rf, CV 0.8372"
     assert scored == {**scored, "event": "scored", "ref": 1000, "status": "complete",
                       "public_score": "0.77990"}
@@ -226,6 +226,6 @@ def test_a_file_edited_after_export_is_not_credited_to_the_pipeline(fake, legacy
     assert main(["submit", str(good_file)]) == 0
 
     (submitted,) = _events(cwd)
-    assert submitted["pipeline"] is None and submitted["cv_accuracy"] is None
+    assert submitted["pipeline"] is None and submitted["cv_score"] is None
     assert submitted["message"] == "kagglekit submission"
     assert fake.state.submissions[0]["description"] == "kagglekit submission"

@@ -87,9 +87,9 @@ def cmd_evaluate(args) -> None:
 
     spec = job_spec(args, args.pipeline)
     if args.holdout:
-        if args.compare or args.repeats > 1:
-            raise KagglekitError("--holdout scores one pipeline on the test split; drop "
-                                 "--compare and --repeats")
+        if args.compare or args.repeats > 1 or args.metric:
+            raise KagglekitError("--holdout scores one pipeline on the test split (accuracy "
+                                 "and log loss); drop --compare, --repeats and --metric")
         from kagglekit.evaluation.holdout import holdout_lines
 
         result, folder = evaluate.holdout(spec, seed=args.seed, report=args.report)
@@ -101,7 +101,7 @@ def cmd_evaluate(args) -> None:
     results, folder = evaluate.cross_validate(
         spec, args.compare, folds=args.folds, repeats=args.repeats, seed=args.seed,
         n_jobs=args.jobs, backend=args.backend, scheduler=args.scheduler, report=args.report,
-        data_dir=args.data_dir)
+        data_dir=args.data_dir, metric=args.metric)
     for result in results:
         print(json.dumps(result.to_dict()) if args.json else "\n".join(result.lines()))
     if folder and not args.json:
@@ -181,7 +181,7 @@ def cmd_search(args) -> None:
             spec, args.space, method=args.method, trials=args.trials, folds=args.folds,
             seed=args.seed, n_jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
             report=args.report, save_best=args.save_best, force=args.force,
-            progress=advance if progress.enabled else None)
+            progress=advance if progress.enabled else None, metric=args.metric)
     finally:
         progress.close()
     print("\n".join(format_table(result)))

@@ -11,6 +11,9 @@ from kagglekit import __version__
 DEFAULT_PIPELINE = "titanic-dnn"
 PARAMS_HELP = ("JSON file of pipeline parameters (what `search --save-best` writes); --set "
                "values win")
+METRIC_HELP = ("the headline metric (default accuracy, or rmse for regression): any of "
+               "accuracy, balanced_accuracy, f1, mcc, quadratic_weighted_kappa, roc_auc, gini, "
+               "log_loss, rmse, rmsle, mae, median_ae, mape, r2")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=seed, default=0)
     ev.add_argument("--jobs", type=count, default=1, help="folds in parallel (processes)")
     _add_backend(ev)
+    ev.add_argument("--metric", metavar="METRIC", help=METRIC_HELP)
     ev.add_argument("--report", metavar="DIR",
                     help="new or empty folder for report.json / report.md / OOF predictions")
     ev.add_argument("--json", action="store_true", help="print one JSON line per pipeline")
@@ -85,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="parameter sets to try (grid: at most; default 20)")
     se.add_argument("--folds", type=count, default=5)
     se.add_argument("--seed", type=seed, default=0)
+    se.add_argument("--metric", metavar="METRIC", help="the metric the trials are ranked by; "
+                    + METRIC_HELP.removeprefix("the headline metric "))
     se.add_argument("--report", metavar="DIR", help="new or empty folder for report.json / "
                                                     "report.md")
     se.add_argument("--save-best", metavar="FILE",

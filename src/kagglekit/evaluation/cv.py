@@ -13,14 +13,13 @@ from sklearn.pipeline import Pipeline
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import ensembles
 from kagglekit.evaluation.engine import (
-    LOWER_IS_BETTER,
-    METRICS,
     fit_and_score,
     plain,
     run_folds,
     splitter,
     task_of,
 )
+from kagglekit.evaluation.metrics import lower_is_better, reported_metrics
 from kagglekit.seeding import seed_pipeline
 
 
@@ -90,7 +89,7 @@ class CVResult:
             return None
         return {"metric": self.metric,
                 **ensembles.gain(self.folds, self.members,
-                                 lower_is_better=self.metric in LOWER_IS_BETTER)}
+                                 lower_is_better=lower_is_better(self.metric))}
 
     def summary_line(self) -> str:
         """``accuracy 0.8350 ± 0.0181  roc_auc 0.8807  fit 33.1s``: one line for logs."""
@@ -123,11 +122,13 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
              folds: int = 5, repeats: int = 1, seed: int = 0, n_jobs: int = 1,
              name: str | None = None, holdout: tuple | None = None,
              backend: str = "loky", scheduler: str | None = None,
-             on_fold=None) -> CVResult:
+             on_fold=None, metric: str | None = None) -> CVResult:
     """K-fold cross-validation (shuffled, seeded) of a classifier or regressor pipeline.
 
     Classifiers get stratified folds and accuracy, log loss (and ROC AUC for two classes);
     regressors get plain K-fold and RMSE and MAE (over all outputs of a multi-output model).
+    ``metric`` (any name of :mod:`kagglekit.evaluation.metrics` that fits the task) is the
+    headline instead of accuracy / RMSE.
 
     Parameters
     ----------
@@ -168,15 +169,15 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     pipeline = seed_pipeline(clone(pipeline), seed)
     task = task_of(pipeline, y, folds)
     splits = list(splitter(task, folds, seed, repeats).split(X, y))
+    metrics = reported_metrics(task, metric)
     results = run_folds(pipeline, X, y, splits, task, n_jobs=n_jobs, backend=backend,
-                        scheduler=scheduler, on_fold=on_fold)
+                        scheduler=scheduler, on_fold=on_fold, metrics=metrics)
     single = task == "binary" or (task == "regression" and y.ndim == 1)
     oof = np.full(len(y), np.nan) if repeats == 1 and single else None
     labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
     classes = None if task == "regression" else np.unique(y)
     matrix = (np.full((len(y), len(classes)), np.nan)
               if repeats == 1 and task == "multiclass" else None)
-    metrics = METRICS[task]
     scores = {m: [] for m in metrics}
     for (_train, test), result in zip(splits, results, strict=True):
         for m in metrics:
@@ -200,7 +201,8 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         epochs=[r["epochs"] for r in results if r["epochs"] is not None],
         oof_proba=None if oof is None else [round(float(p), 6) for p in oof],
         task=task, model_summary=results[0]["summary"],
-        holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout),
+        holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout,
+                                                            metrics=metrics),
         oof_labels=None if labels is None else [plain(v) for v in labels],
         n_weights=results[0]["n_weights"],
         histories=[r["history"] for r in results if r["history"] is not None],
@@ -225,12 +227,14 @@ def resolve(pipeline, X, y, name):
     return pipeline, X, y, name
 
 
-def score_holdout(pipeline: Pipeline, X, y, X_test, y_test) -> dict:
-    """Fit a clone of ``pipeline`` on all of ``X, y`` and score it on ``X_test, y_test``."""
+def score_holdout(pipeline: Pipeline, X, y, X_test, y_test, *, metrics=None) -> dict:
+    """Fit a clone of ``pipeline`` on all of ``X, y`` and score it on ``X_test, y_test``
+    (``metrics``: default the task's reported ones)."""
     y, y_test = np.asarray(y), np.asarray(y_test)
     task = task_of(pipeline, y)
-    result = fit_and_score(clone(pipeline), X, y, X_test, y_test, task)
-    return {"rows": len(y_test), **{m: float(f"{result[m]:.6g}") for m in METRICS[task]}}
+    metrics = metrics or reported_metrics(task)
+    result = fit_and_score(clone(pipeline), X, y, X_test, y_test, task, metrics=metrics)
+    return {"rows": len(y_test), **{m: float(f"{result[m]:.6g}") for m in metrics}}
 
 
 def _member_folds(results: list[dict]) -> dict[str, list[float]] | None:

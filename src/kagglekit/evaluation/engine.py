@@ -13,7 +13,6 @@ import time
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier, is_regressor
-from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.model_selection import (
     KFold,
     RepeatedKFold,
@@ -24,19 +23,9 @@ from sklearn.model_selection import (
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.backends import parallel_backend
 from kagglekit.evaluation.ensembles import member_scores
+from kagglekit.evaluation.metrics import get_metric, prediction_for, reported_metrics
 from kagglekit.models.memory import release_keras
 from kagglekit.pipelines.params import final_estimator
-
-METRICS = {
-    "binary": ("accuracy", "roc_auc", "log_loss"),
-    "multiclass": ("accuracy", "log_loss"),
-    "regression": ("rmse", "mae"),
-}
-"""The metrics computed per task; the first is the headline metric."""
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
-METRIC_LABELS = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "log_loss": "log loss",
-                 "rmse": "RMSE", "mae": "MAE"}
-"""How reports name the metrics."""
 
 
 def task_of(pipeline, y: np.ndarray, folds: int = 1) -> str:
@@ -78,30 +67,26 @@ def plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def scores(pipeline, X, y: np.ndarray, task: str) -> dict:
-    """Every metric of ``task`` for a fitted pipeline on ``X, y``, plus what the
-    out-of-fold assembly needs: ``oof`` (P(positive) or the regression value), ``labels``
-    and, for several classes, ``proba``."""
+def scores(pipeline, X, y: np.ndarray, task: str, metrics=None) -> dict:
+    """Each of ``metrics`` (default: the task's :func:`~kagglekit.evaluation.metrics.
+    reported_metrics`) for a fitted pipeline on ``X, y``, scored by the one metric registry,
+    plus what the out-of-fold assembly needs: ``oof`` (P(positive) or the regression value),
+    ``labels`` and, for several classes, ``proba``. A multi-output regression is scored over
+    all its outputs."""
+    metrics = metrics or reported_metrics(task)
     if task == "regression":
         predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
-        error = predicted - y
-        return {"rmse": float(np.sqrt(np.mean(error ** 2))), "mae": float(np.mean(np.abs(error))),
+        flat, truth = predicted.ravel(), np.asarray(y, dtype=float).ravel()
+        return {**{m: get_metric(m).score(truth, prediction_for(m, flat)) for m in metrics},
                 "oof": predicted}
-    proba = pipeline.predict_proba(X)
-    classes = pipeline.classes_
-    clipped = np.clip(proba, 1e-7, 1 - 1e-7)
+    proba = np.asarray(pipeline.predict_proba(X), dtype=float)
+    classes = np.asarray(pipeline.classes_)
+    found = {m: get_metric(m).score(y, prediction_for(m, proba, classes), classes=classes)
+             for m in metrics}
+    labels = classes[np.argmax(proba, axis=1)]
     if task == "binary":
-        truth = (y == classes[1]).astype(int)
-        labels = (proba[:, 1] >= 0.5).astype(int)
-        return {"accuracy": accuracy_score(truth, labels),
-                "roc_auc": roc_auc_score(truth, proba[:, 1]),
-                "log_loss": log_loss(truth, clipped[:, 1], labels=[0, 1]),
-                "oof": proba[:, 1], "labels": classes[labels]}
-    predicted = classes[np.argmax(proba, axis=1)]
-    return {"accuracy": accuracy_score(y, predicted),
-            "log_loss": log_loss(y, clipped / clipped.sum(axis=1, keepdims=True),
-                                 labels=classes),
-            "oof": None, "labels": predicted, "proba": proba}
+        return {**found, "oof": proba[:, 1], "labels": labels}
+    return {**found, "oof": None, "labels": labels, "proba": proba}
 
 
 def output(pipeline, X, task: str) -> np.ndarray:
@@ -113,10 +98,11 @@ def output(pipeline, X, task: str) -> np.ndarray:
 
 
 def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
-                  summary: bool = False, predict=None) -> dict:
+                  summary: bool = False, predict=None, metrics=None) -> dict:
     """Fit ``pipeline`` (in place) on the training rows and score it on the test rows.
 
-    Returns :func:`scores`' dict plus ``members`` (an ensemble's members' headline scores),
+    Returns :func:`scores`' dict (of ``metrics``, the first the headline) plus ``members``
+    (an ensemble's members' headline scores),
     ``fit_seconds``, ``predict_seconds``, and for Keras models ``epochs``, ``n_weights`` (an
     ensemble of networks: the members' totals), ``history`` (per-epoch losses and the kept
     epoch) and, with ``summary``, the layer table. With ``predict`` (more rows, e.g. a
@@ -128,7 +114,8 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     start = time.perf_counter()
     pipeline.fit(X_train, y_train)
     fitted = time.perf_counter()
-    result = scores(pipeline, X_test, y_test, task)
+    metrics = metrics or reported_metrics(task)
+    result = scores(pipeline, X_test, y_test, task, metrics)
     model = final_estimator(pipeline, fitted=True)
     network = getattr(model, "model_", None)
     history = getattr(model, "history_", None)
@@ -141,7 +128,7 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     extra = None if predict is None else output(pipeline, predict, task)
     predicted = time.perf_counter()
     members = member_scores(pipeline, X_test, y_test,
-                            lambda m, Xt, yt: scores(m, Xt, yt, task)[METRICS[task][0]])
+                            lambda m, Xt, yt: scores(m, Xt, yt, task, metrics[:1])[metrics[0]])
     outcome = {
         **result,
         "members": members,
@@ -160,28 +147,30 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     return outcome
 
 
-def _fold(pipeline, X, y, train, test, task, summary):
+def _fold(pipeline, X, y, train, test, task, summary, metrics):
     return fit_and_score(pipeline, rows(X, train), y[train], rows(X, test), y[test], task,
-                         summary=summary)
+                         summary=summary, metrics=metrics)
 
 
 def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
               backend: str = "loky", scheduler: str | None = None,
-              on_fold=None) -> list[dict]:
+              on_fold=None, metrics=None) -> list[dict]:
     """:func:`fit_and_score` of a clone of ``pipeline`` on each ``(train, test)`` split.
 
     Folds run through joblib: ``n_jobs`` local processes, or the Dask cluster of
     ``backend="dask"`` (see :func:`kagglekit.evaluation.backends.parallel_backend`).
     ``on_fold(done, total)`` is called after each fold when they run one at a time here.
+    ``metrics``: what each fold is scored on (default: the task's reported metrics).
     """
     if n_jobs == 1 and backend == "loky":
         outcomes = []
         for i, (train, test) in enumerate(splits):
-            outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0))
+            outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0,
+                                  metrics))
             if on_fold is not None:
                 on_fold(i + 1, len(splits))
         return outcomes
     with parallel_backend(backend, scheduler):
         return Parallel(n_jobs=n_jobs)(
-            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0)
+            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0, metrics)
             for i, (train, test) in enumerate(splits))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from kagglekit.evaluation.engine import METRIC_LABELS
 from kagglekit.evaluation.ensembles import GAIN_TEXT
+from kagglekit.evaluation.metrics import label_of
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 1180px;
@@ -52,7 +52,7 @@ def render(report: dict, images: dict[str, bytes]) -> str:
         f"<h1>Cross-validation report: {escape(report['data']['dataset'])}</h1>",
         f"<p class=lead>{folds}-fold {kind}cross-validation{repeats}, shuffled, seed "
         f"{first['seed']}; {first['task']} task. Mean ± standard deviation over folds, best "
-        f"{escape(METRIC_LABELS.get(first['metric'], first['metric']))} first.</p>",
+        f"{escape(label_of(first['metric']))} first.</p>",
         _leaderboard(report),
         _per_fold(report),
         _oof(report),
@@ -92,7 +92,7 @@ def _image(images: dict[str, bytes], path: str | None, alt: str) -> str:
 
 def _leaderboard(report: dict) -> str:
     metrics = list(report["results"][0]["scores"])
-    header = ["#", "pipeline", *[METRIC_LABELS.get(m, m) for m in metrics], "fit s", "predict s",
+    header = ["#", "pipeline", *[label_of(m) for m in metrics], "fit s", "predict s",
               "parameters", "overfitting"]
     rows = []
     for rank, row in enumerate(report["leaderboard"], 1):
@@ -113,7 +113,7 @@ def _leaderboard(report: dict) -> str:
 def _per_fold(report: dict) -> str:
     results = report["results"]
     n = results[0]["n_splits"]
-    rows = [[r["pipeline"], METRIC_LABELS.get(m, m), *[f"{v:.4f}" for v in s["folds"]]]
+    rows = [[r["pipeline"], label_of(m), *[f"{v:.4f}" for v in s["folds"]]]
             for r in results for m, s in r["scores"].items()]
     epochs = [[r["pipeline"], "epochs trained", *r["epochs"]] for r in results if r["epochs"]]
     return ("<h2>Scores per fold</h2>\n"
@@ -175,14 +175,14 @@ def _holdout(report: dict) -> str:
             for r in scored]
     return (f"<h2>Test set</h2>\n<p>Fitted on all training rows, scored on "
             f"{scored[0]['holdout']['rows']} labelled test rows.</p>\n"
-            + html_table(["pipeline", *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
+            + html_table(["pipeline", *[label_of(m) for m in metrics]], rows))
 
 
 def _ensemble_gain(report: dict) -> str:
     gains = report.get("ensemble_gain") or {}
     if not gains:
         return ""
-    rows = [[name, METRIC_LABELS.get(g["metric"], g["metric"]), f"{g['ensemble_mean']:.4f}",
+    rows = [[name, label_of(g["metric"]), f"{g['ensemble_mean']:.4f}",
              f"{g['best_member']}: {g['best_member_mean']:.4f}",
              f"{g['gain_mean']:+.4f} ± {g['gain_std']:.4f}",
              "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %",

@@ -42,7 +42,8 @@ from sklearn import metrics as skm
 from kagglekit.errors import KagglekitError
 
 __all__ = ["Metric", "METRICS", "get_metric", "better", "default_metric", "metrics_for",
-           "prediction_for", "check_metric_task", "LOG_LOSS_EPS"]
+           "prediction_for", "check_metric_task", "reported_metrics", "lower_is_better",
+           "label_of", "LOG_LOSS_EPS"]
 
 #: Probabilities are clipped to [eps, 1 - eps] before log loss (Kaggle's convention).
 LOG_LOSS_EPS = 1e-15
@@ -292,6 +293,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
 """Every metric by name."""
 
 _DEFAULTS = {"binary": "accuracy", "multiclass": "accuracy", "regression": "rmse"}
+REPORTED = {"binary": ("accuracy", "roc_auc", "log_loss"), "multiclass": ("accuracy", "log_loss"),
+            "regression": ("rmse", "mae")}
+"""The metrics ``evaluate`` reports for each task besides the headline one."""
 
 
 def get_metric(name: str | Metric) -> Metric:
@@ -329,6 +333,24 @@ def default_metric(task: str) -> str:
         raise KagglekitError(f"unknown task {task!r}; expected binary, multiclass or "
                              f"regression")
     return _DEFAULTS[task]
+
+
+def reported_metrics(task: str, headline: str | Metric | None = None) -> tuple[str, ...]:
+    """The metrics a cross-validation of a ``task`` target reports: ``headline`` (default
+    :func:`default_metric`) first, then the task's usual ones (:data:`REPORTED`)."""
+    first = check_metric_task(headline, task).name if headline else default_metric(task)
+    return (first, *[m for m in REPORTED[task] if m != first])
+
+
+def lower_is_better(metric: str | Metric) -> bool:
+    """Whether a smaller value of ``metric`` is better (log loss, RMSE, ...)."""
+    return not get_metric(metric).greater_is_better
+
+
+def label_of(metric: str | Metric) -> str:
+    """How reports name ``metric`` (``ROC AUC``, ``log loss``); an unknown name as it is."""
+    key = metric.name if isinstance(metric, Metric) else str(metric)
+    return METRICS[key].label if key in METRICS else key
 
 
 def metrics_for(task: str) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import curves, ensembles
 from kagglekit.evaluation.cv import CVResult
-from kagglekit.evaluation.engine import LOWER_IS_BETTER, METRIC_LABELS
+from kagglekit.evaluation.metrics import label_of, lower_is_better
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.versions import package_versions
 
@@ -158,7 +158,7 @@ def ensemble_gains(results: list[CVResult]) -> dict:
 
 def rank(results: list[CVResult]) -> list[CVResult]:
     """Best headline score first (highest accuracy, or lowest RMSE)."""
-    return sorted(results, key=lambda r: r.mean if r.metric in LOWER_IS_BETTER else -r.mean)
+    return sorted(results, key=lambda r: r.mean if lower_is_better(r.metric) else -r.mean)
 
 
 def _row(result: CVResult, training: dict) -> dict:
@@ -186,7 +186,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         f"{f' x {first.repeats} repeats' if first.repeats > 1 else ''}, shuffled, "
         f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
-        "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics)
+        "| pipeline | " + " | ".join(label_of(m) for m in metrics)
         + " | fit s | predict s | parameters |",
         "|---|" + "---|" * (len(metrics) + 3),
     ]
@@ -196,7 +196,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         lines.append(f"| {r.pipeline} | " + " | ".join(cells)
                      + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
                      + ("" if r.n_weights is None else str(r.n_weights)) + " |")
-    label = METRIC_LABELS.get(first.metric, first.metric)
+    label = label_of(first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
               "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
               "|---|" + "---|" * first.n_splits]
@@ -244,7 +244,7 @@ def _gain_lines(gains: dict) -> list[str]:
              "| folds better |", "|---|---|---|---|---|---|---|"]
     for name, g in gains.items():
         pct = "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %"
-        lines.append(f"| {name} | {METRIC_LABELS.get(g['metric'], g['metric'])} "
+        lines.append(f"| {name} | {label_of(g['metric'])} "
                      f"| {g['ensemble_mean']:.4f} | {g['best_member']}: "
                      f"{g['best_member_mean']:.4f} | {g['gain_mean']:+.4f} ± {g['gain_std']:.4f} "
                      f"| {pct} | {g['folds_better']} of {len(g['folds'])} |")
@@ -259,7 +259,7 @@ def _holdout_lines(ranked: list[CVResult]) -> list[str]:
     lines = ["", "## Test set", "",
              f"Fitted on all training rows, scored on {scored[0].holdout['rows']} labelled test "
              "rows (for generated data: outside the training range where the split says so).",
-             "", "| pipeline | " + " | ".join(METRIC_LABELS.get(m, m) for m in metrics) + " |",
+             "", "| pipeline | " + " | ".join(label_of(m) for m in metrics) + " |",
              "|---|" + "---|" * len(metrics)]
     for r in scored:
         lines.append(f"| {r.pipeline} | "

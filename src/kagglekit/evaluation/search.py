@@ -23,7 +23,8 @@ from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.cv import CVResult, evaluate, resolve
-from kagglekit.evaluation.engine import LOWER_IS_BETTER, task_of
+from kagglekit.evaluation.engine import task_of
+from kagglekit.evaluation.metrics import lower_is_better
 from kagglekit.evaluation.space import Distribution, load_space, parse_space
 from kagglekit.pipelines.params import route
 from kagglekit.seeding import seed_pipeline
@@ -67,7 +68,7 @@ class SearchResult:
     def gain(self) -> float:
         """How much the best trial beats the default (positive is better, any metric; rounded
         to 12 decimals, so equal fold scores summed in another order give exactly 0)."""
-        sign = -1 if self.metric in LOWER_IS_BETTER else 1
+        sign = -1 if lower_is_better(self.metric) else 1
         return round(sign * (self.best.mean - self.default.mean), 12)
 
     def to_dict(self) -> dict:
@@ -85,7 +86,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
                     *, method: str = "random", trials: int = 20, folds: int = 5, seed: int = 0,
                     name: str | None = None, progress: Callable[[int, int, int], None] | None
                     = None, n_jobs: int = 1, backend: str = "loky",
-                    scheduler: str | None = None) -> SearchResult:
+                    scheduler: str | None = None, metric: str | None = None) -> SearchResult:
     """Cross-validate parameter sets of a pipeline and rank them, best first.
 
     Parameters
@@ -111,6 +112,9 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
         Where the trials' folds run, as in :func:`kagglekit.evaluate`: ``n_jobs`` local
         processes, or ``backend="dask"`` on the cluster at ``scheduler``. Same seed, same
         table.
+    metric : str, optional
+        What the trials are ranked by (any name of :mod:`kagglekit.evaluation.metrics` that
+        fits the task); default accuracy, or RMSE for regression.
 
     Returns
     -------
@@ -141,7 +145,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
         optuna = _optuna()
     task_of(pipeline, np.asarray(y), folds)  # a target CV cannot use fails before any fit
     common = {"folds": folds, "seed": seed, "n_jobs": n_jobs, "backend": backend,
-              "scheduler": scheduler}
+              "scheduler": scheduler, "metric": metric}
     default = evaluate(pipeline, X, y, name=name, **common)
     headline = default.metric
 
@@ -171,7 +175,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
             candidates = list(ParameterGrid(full) if method == "grid" else
                               ParameterSampler(full, n_iter=trials, random_state=seed))
         found = [trial(i + 1, params) for i, params in enumerate(candidates)]
-    found.sort(key=lambda t: (t.mean if headline in LOWER_IS_BETTER else -t.mean, t.trial))
+    found.sort(key=lambda t: (t.mean if lower_is_better(headline) else -t.mean, t.trial))
     return SearchResult(pipeline=name or type(pipeline.steps[-1][1]).__name__, method=method,
                         metric=headline, folds=folds, seed=seed, trials=found,
                         default=default, seconds=time.perf_counter() - start)
@@ -220,7 +224,7 @@ def _bayes(optuna, space, trial, trials: int, seed: int, headline: str) -> list[
         found.append(trial(len(found) + 1, params))
         return found[-1].mean
 
-    direction = "minimize" if headline in LOWER_IS_BETTER else "maximize"
+    direction = "minimize" if lower_is_better(headline) else "maximize"
     study = optuna.create_study(direction=direction,
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     study.optimize(objective, n_trials=trials)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kagglekit.evaluation.engine import METRIC_LABELS
+from kagglekit.evaluation.metrics import label_of
 from kagglekit.evaluation.report import check_report_folder, data_summary, environment
 from kagglekit.evaluation.search import SearchResult
 from kagglekit.fileio import write_json_atomic, write_text_atomic
@@ -18,7 +18,7 @@ def headline(result: SearchResult) -> str:
     kind = "" if result.default.task == "regression" else "stratified "
     return (f"{result.pipeline}: {result.method} search, {len(result.trials)} trials, "
             f"{result.folds}-fold {kind}CV, seed {result.seed}; "
-            f"{METRIC_LABELS.get(result.metric, result.metric)}, best first")
+            f"{label_of(result.metric)}, best first")
 
 
 def format_table(result: SearchResult) -> list[str]:
@@ -61,7 +61,7 @@ def write_search_report(result: SearchResult, folder: str | Path, dataset=None) 
 
 
 def _markdown(result: SearchResult, report: dict) -> str:
-    label = METRIC_LABELS.get(result.metric, result.metric)
+    label = label_of(result.metric)
     lines = [f"# Hyperparameter search: {result.pipeline}", "", headline(result) + ".", "",
              f"| trial | {label} | fit s | parameters |", "|---|---|---|---|"]
     lines += [f"| {t.trial} | {t.mean:.4f} ± {t.std:.4f} | {t.fit_seconds:.1f} | "

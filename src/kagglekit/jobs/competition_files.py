@@ -132,7 +132,7 @@ def write_competition_submission(layout, test, output, sample, *, name: str, met
     write_json_atomic(path.with_suffix(".json"), {
         "file": path.name, "sha256": sha256_of(path), "rows": len(frame),
         "competition": name, "pipeline": f"{name}-ensemble", "metric": metric,
-        "cv_score": cv_score, "cv_accuracy": cv_score if metric == "accuracy" else None,
+        "cv_score": cv_score,
         "models": {r.name: {"pipeline": r.pipeline, "mean": r.mean, "std": r.std,
                             "folds": r.folds} for r in models},
         "blend": {"method": blend.method, "weights": blend.weights},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.metrics import get_metric
 from kagglekit.jobs.spec import JobSpec, registered
 
 
@@ -25,7 +26,7 @@ def candidates(spec: JobSpec, compare=(), data_dir=None) -> list[JobSpec]:
 def cross_validate(spec: JobSpec, compare=(), *, folds: int = 5, repeats: int = 1,
                    seed: int = 0, n_jobs: int = 1, backend: str = "loky",
                    scheduler: str | None = None, report=None, data_dir=None, dataset=None,
-                   log=None):
+                   log=None, metric: str | None = None):
     """Cross-validate the spec's pipeline and the ``compare`` pipelines on the same folds.
 
     Parameters
@@ -33,7 +34,7 @@ def cross_validate(spec: JobSpec, compare=(), *, folds: int = 5, repeats: int = 
     spec : JobSpec
     compare : sequence of str
         Registered pipelines for the same data, cross-validated beside it.
-    folds, repeats, seed, n_jobs, backend, scheduler
+    folds, repeats, seed, n_jobs, backend, scheduler, metric
         As in :func:`kagglekit.evaluate`.
     report : path, optional
         A new or empty folder for the report (checked before any training).
@@ -52,6 +53,8 @@ def cross_validate(spec: JobSpec, compare=(), *, folds: int = 5, repeats: int = 
     from kagglekit.evaluation.report import check_report_folder, write_report
 
     check_backend(backend, scheduler)
+    if metric:
+        get_metric(metric)  # a misspelt name fails before any training
     specs = candidates(spec, compare, data_dir)
     pipelines = [s.pipeline() for s in specs]  # bad settings fail before the CV
     if report:
@@ -64,7 +67,7 @@ def cross_validate(spec: JobSpec, compare=(), *, folds: int = 5, repeats: int = 
             log(f"cross-validating {candidate.name} ({folds} folds, seed {seed}) ...")
         result = evaluate(pipeline, dataset.X, dataset.y, folds=folds, repeats=repeats,
                           seed=seed, n_jobs=n_jobs, name=candidate.name, holdout=holdout,
-                          backend=backend, scheduler=scheduler)
+                          backend=backend, scheduler=scheduler, metric=metric)
         if log:
             log(f"  {result.summary_line()}")
         results.append(result)
@@ -92,7 +95,7 @@ def holdout(spec: JobSpec, *, seed: int = 0, report=None):
 def search(spec: JobSpec, space, *, method: str = "random", trials: int = 20,
            folds: int = 5, seed: int = 0, n_jobs: int = 1, backend: str = "loky",
            scheduler: str | None = None, report=None, save_best=None, force: bool = False,
-           progress=None):
+           progress=None, metric: str | None = None):
     """Search the spec's parameters (see :func:`kagglekit.evaluation.search.search_pipeline`);
     returns ``(SearchResult, report folder or None, best-parameters file or None)``."""
     from kagglekit.evaluation.backends import check_backend
@@ -103,6 +106,8 @@ def search(spec: JobSpec, space, *, method: str = "random", trials: int = 20,
     from kagglekit.fileio import check_writable
 
     check_backend(backend, scheduler)
+    if metric:
+        get_metric(metric)
     if report:
         check_report_folder(report)
     if save_best:
@@ -111,7 +116,7 @@ def search(spec: JobSpec, space, *, method: str = "random", trials: int = 20,
     result = search_pipeline(spec.pipeline(), dataset.X, dataset.y, space, method=method,
                              trials=trials, folds=folds, seed=seed, name=spec.name,
                              progress=progress, n_jobs=n_jobs, backend=backend,
-                             scheduler=scheduler)
+                             scheduler=scheduler, metric=metric)
     folder = write_search_report(result, report, dataset) if report else None
     best = write_best(result, save_best, overwrite=force) if save_best else None
     return result, folder, Path(best) if best else None

@@ -69,13 +69,14 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
     history_path = Path(folder) / history.HISTORY_FILE
     history.warn_if_submitted(history_path, competition, path.name, origin["sha256"])
     if message is None:
-        cv = origin.get("cv_accuracy")
+        cv = origin.get("cv_score")
         message = ", ".join(filter(None, [origin.get("pipeline") or "kagglekit submission",
                                           f"CV {cv:.4f}" if cv is not None else None]))
     result = upload(path, competition=competition, message=message)
     history.append_event(history_path, "submitted", competition=competition,
                          ref=result["ref"], file=result["file"], sha256=origin["sha256"],
-                         pipeline=origin.get("pipeline"), cv_accuracy=origin.get("cv_accuracy"),
+                         pipeline=origin.get("pipeline"), metric=origin.get("metric"),
+                         cv_score=origin.get("cv_score"),
                          message=message, kaggle_message=result["status"])
     result.update(checked_against=checked, history=str(history_path))
     log(f"submitted {result['file']} to {competition} (ref {result['ref']}): "

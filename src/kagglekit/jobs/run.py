@@ -58,6 +58,6 @@ def run(spec: JobSpec, compare: tuple[str, ...] | None = (), *, folds: int = 5, 
         log(f"fitting {spec.name} on all {len(dataset.X)} training rows ...")
     pipeline, model_path = train(spec, Path(models) / f"{spec.name}-{timestamp()}.joblib",
                                  seed=seed, cv=main, dataset=dataset)
-    path = submission.write(pipeline, spec, submissions, cv_score=main.mean,
+    path = submission.write(pipeline, spec, submissions, cv_score=main.mean, metric=main.metric,
                             model_path=model_path, dataset=dataset, rows=rows)
     return RunResult(results, report_dir, model_path, path)

@@ -62,8 +62,8 @@ def test_rows(spec: JobSpec, test_csv=None, dataset=None):
 
 
 def write(pipeline, spec: JobSpec, out_dir="submissions", *, test_csv=None, dataset=None,
-          cv_score: float | None = None, model_path: Path | None = None,
-          rows: tuple | None = None) -> Path:
+          cv_score: float | None = None, metric: str | None = None,
+          model_path: Path | None = None, rows: tuple | None = None) -> Path:
     """Predict the job's test rows with a fitted pipeline and write the submission.
 
     ``rows`` is :func:`test_rows`' answer when the caller has it already. Returns the CSV's
@@ -79,7 +79,7 @@ def write(pipeline, spec: JobSpec, out_dir="submissions", *, test_csv=None, data
         predicted = pipeline.predict(X_test)
     extra = {"model": str(model_path)} if model_path else None
     return write_submission(predicted, ids, out_dir, pipeline=spec.name, cv_score=cv_score,
-                            fmt=fmt, extra=extra)
+                            metric=metric, fmt=fmt, extra=extra)
 
 
 def from_model(model_path, out_dir="submissions", *, test_csv=None, data_dir=None) -> Path:
@@ -93,9 +93,9 @@ def from_model(model_path, out_dir="submissions", *, test_csv=None, data_dir=Non
                              "competition it is for; save it with `kagglekit train` (or "
                              "kagglekit.save)")
     spec = from_manifest(manifest, data_dir)
-    cv = (manifest.get("cv") or {}).get("mean")
-    return write(pipeline, spec, out_dir, test_csv=test_csv, cv_score=cv,
-                 model_path=Path(model_path))
+    cv = manifest.get("cv") or {}
+    return write(pipeline, spec, out_dir, test_csv=test_csv, cv_score=cv.get("mean"),
+                 metric=cv.get("metric"), model_path=Path(model_path))
 
 
 def from_pipeline(spec: JobSpec, out_dir="submissions", *, seed: int = 0, test_csv=None,

@@ -69,8 +69,8 @@ def validate_submission(frame: pd.DataFrame, expected_ids, fmt: SubmissionFormat
 
 
 def write_submission(predictions, ids, out_dir: str | Path, *, pipeline: str,
-                     cv_score: float | None = None, fmt: SubmissionFormat = TITANIC_FORMAT,
-                     extra: dict | None = None) -> Path:
+                     cv_score: float | None = None, metric: str | None = None,
+                     fmt: SubmissionFormat = TITANIC_FORMAT, extra: dict | None = None) -> Path:
     """Validate and write ``<out_dir>/<time>_<pipeline>_cv<score>.csv`` plus a JSON manifest.
 
     Parameters
@@ -85,7 +85,9 @@ def write_submission(predictions, ids, out_dir: str | Path, *, pipeline: str,
     pipeline : str
         Pipeline or model name, written into the file name and manifest.
     cv_score : float, optional
-        Cross-validated accuracy, written into the name and manifest.
+        The cross-validated score, written into the name and manifest.
+    metric : str, optional
+        The metric of ``cv_score`` (default accuracy when a score is given), in the manifest.
     extra : dict, optional
         More manifest fields (e.g. the model file).
 
@@ -104,7 +106,9 @@ def write_submission(predictions, ids, out_dir: str | Path, *, pipeline: str,
     path = unique_path(out_dir, f"{timestamp()}_{safe}{score}", ".csv")
     write_text_atomic(path, frame.to_csv(index=False))
     manifest = {"file": path.name, "sha256": sha256_of(path), "rows": len(frame),
-                "pipeline": pipeline, "cv_accuracy": cv_score, "created": timestamp(),
+                "pipeline": pipeline, "metric": metric or ("accuracy" if cv_score is not None
+                                                           else None),
+                "cv_score": cv_score, "created": timestamp(),
                 "versions": package_versions(), **(extra or {})}
     write_json_atomic(path.with_suffix(".json"), manifest)
     return path
@@ -130,8 +134,9 @@ def submission_origin(path: str | Path) -> dict:
     Returns
     -------
     dict
-        ``sha256`` of the file, plus ``pipeline`` and ``cv_accuracy`` from the manifest when
-        the manifest's sha256 matches the file (an edited file is not credited to a model).
+        ``sha256`` of the file, plus ``pipeline``, ``metric`` and ``cv_score`` from the
+        manifest when the manifest's sha256 matches the file (an edited file is not credited
+        to a model). Manifests written before ``cv_score`` held ``cv_accuracy``.
     """
     path = Path(path)
     digest = sha256_of(path)
@@ -141,6 +146,9 @@ def submission_origin(path: str | Path) -> dict:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("sha256") != digest:
         return {"sha256": digest}
-    cv = manifest.get("cv_accuracy")
+    cv, metric = manifest.get("cv_score"), manifest.get("metric")
+    if "cv_score" not in manifest:  # an older manifest
+        cv, metric = manifest.get("cv_accuracy"), "accuracy"
+    cv = float(cv) if isinstance(cv, int | float) else None
     return {"sha256": digest, "pipeline": str(manifest.get("pipeline") or "") or None,
-            "cv_accuracy": float(cv) if isinstance(cv, int | float) else None}
+            "metric": str(metric) if cv is not None and metric else None, "cv_score": cv}

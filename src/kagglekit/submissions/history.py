@@ -6,7 +6,8 @@ rewritten and a crash can at worst leave the last line unfinished (it is skipped
 warning, when read). Two kinds of events:
 
 - ``"submitted"``: ``time``, ``competition``, ``ref`` (Kaggle's submission id), ``file``,
-  ``sha256``, ``pipeline`` and ``cv_accuracy`` (from the file's manifest, when it matches),
+  ``sha256``, ``pipeline``, ``metric`` and ``cv_score`` (from the file's manifest, when it
+  matches; older histories hold ``cv_accuracy``),
   ``message``, ``kaggle_message``;
 - ``"scored"``: ``time``, ``competition``, ``ref``, ``status``, ``public_score``,
   ``private_score``, ``error`` -- what was learned from Kaggle later.
@@ -184,7 +185,7 @@ def merge(local, remote):
     -------
     list of dict
         One row per submission: ``ref``, ``time`` (``YYYY-MM-DD HH:MM`` UTC), ``status``,
-        ``public_score``, ``cv_accuracy``, ``pipeline``, ``file`` (local file name, else
+        ``public_score``, ``cv_score``, ``pipeline``, ``file`` (local file name, else
         Kaggle's), ``error``, ``message`` and ``seen`` (``"local+kaggle"``, ``"local"`` or
         ``"kaggle"``). Kaggle's status and scores win over what was stored locally.
     """
@@ -197,7 +198,7 @@ def merge(local, remote):
             "time": _short_time(record.get("time")),
             "status": record.get("status") or ("submitted" if record.get("ref") else "-"),
             "public_score": record.get("public_score"),
-            "cv_accuracy": record.get("cv_accuracy"),
+            "cv_score": record.get("cv_score", record.get("cv_accuracy")),
             "pipeline": record.get("pipeline"),
             "file": Path(record["file"]).name if record.get("file") else None,
             "error": record.get("error"),
@@ -211,7 +212,7 @@ def merge(local, remote):
         rows.append({
             "ref": item["ref"], "time": _short_time(item.get("date")),
             "status": item.get("status"), "public_score": item.get("public_score"),
-            "cv_accuracy": None, "pipeline": None, "file": item.get("file_name"),
+            "cv_score": None, "pipeline": None, "file": item.get("file_name"),
             "error": item.get("error"), "message": item.get("description"), "seen": "kaggle",
         })
     return sorted(rows, key=lambda row: (row["time"] or "", row["ref"] or 0), reverse=True)
@@ -246,7 +247,7 @@ def learned_scores(local, remote):
 
 
 _COLUMNS = (("ref", "ref"), ("time", "submitted (UTC)"), ("status", "status"),
-            ("public_score", "public"), ("cv_accuracy", "CV"), ("pipeline", "pipeline"),
+            ("public_score", "public"), ("cv_score", "CV"), ("pipeline", "pipeline"),
             ("seen", "seen"), ("file", "file / message"))
 
 
@@ -267,8 +268,8 @@ def format_table(rows):
     table = [[title for _, title in _COLUMNS]]
     for row in rows:
         cells = {key: "-" if row[key] is None else str(row[key]) for key, _ in _COLUMNS}
-        if row["cv_accuracy"] is not None:
-            cells["cv_accuracy"] = f"{row['cv_accuracy']:.4f}"
+        if row["cv_score"] is not None:
+            cells["cv_score"] = f"{row['cv_score']:.4f}"
         if row["file"] and row["message"]:
             cells["file"] = f"{row['file']}: {row['message']}"
         if row["error"]:
