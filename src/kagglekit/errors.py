@@ -12,5 +12,9 @@ class DataError(KagglekitError, ValueError):
     """Input data is missing, malformed or does not match the expected schema."""
 
 
+class OutOfTime(KagglekitError):
+    """A model's folds would not finish before the deadline (measured on its first folds)."""
+
+
 class CredentialsError(KagglekitError):
     """Kaggle credentials are missing or rejected."""

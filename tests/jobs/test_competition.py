@@ -129,7 +129,7 @@ def test_without_a_metric_it_warns_how_to_set_one(tmp_path):
     (["--model", "hgb"], "--models M1,M2"), (["--test", "t.csv"], "drop --test"),
     (["--params", "p.json"], "drop --params"), (["--task", "regression"], "use --metric"),
     (["--set", "epochs=1"], "drop --set"), (["--compare", "titanic-hgb"], "drop --compare"),
-    (["--backend", "dask"], "not yet on a cluster"), (["titanic-hgb"], "drop the pipeline"),
+    (["titanic-hgb"], "drop the pipeline"),
 ])
 def test_competition_refuses_the_options_it_would_ignore(tmp_path, monkeypatch, capsys, option,
                                                          says):

@@ -367,11 +367,11 @@ def test_evaluation_metric_asks_the_competition_list(fake, legacy_key):
 
 def test_a_competition_run_takes_the_metric_kaggle_names(fake, legacy_key, tmp_path,
                                                           monkeypatch):
-    from kagglekit.jobs.competition_files import resolve_metric
+    from kagglekit.jobs.competition_files import find_metric
 
     fake.state.metrics["titanic"] = "AUC"
-    assert resolve_metric("titanic", None, "binary") == ("roc_auc", "Kaggle API")
-    assert resolve_metric("titanic", "accuracy", "binary") == ("accuracy", "--metric")
+    assert find_metric("titanic", None) == ("roc_auc", "Kaggle API")
+    assert find_metric("titanic", "accuracy") == ("accuracy", "--metric")
     fake.state.metrics["titanic"] = "MAP@5"
     with pytest.warns(UserWarning, match="'MAP@5', which kagglekit does not have"):
-        assert resolve_metric("titanic", None, "binary") == ("accuracy", "known competition")
+        assert find_metric("titanic", None) == ("accuracy", "known competition")

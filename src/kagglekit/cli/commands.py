@@ -116,7 +116,7 @@ def folds_backend(args):
         yield
         return
     if getattr(args, "competition", None):
-        refuse_competition_options(args)  # before a cluster starts for nothing
+        refuse_competition_options(args)  # before a cluster starts for a refused command
     from kagglekit.evaluation.backends import local_cluster
 
     with local_cluster(log=note) as client:
@@ -263,7 +263,8 @@ def run_competition(args) -> None:
     result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
                  time_limit=args.time_limit, models=models, folds=args.folds, seed=args.seed,
                  report=args.report, target=args.target, id_column=args.id,
-                 drop=tuple(args.drop), log=print)
+                 drop=tuple(args.drop), backend=args.backend, scheduler=args.scheduler,
+                 log=print)
     print("\n".join(result.lines()))
 
 
@@ -277,8 +278,6 @@ COMPETITION_REFUSES = {
            "defaults; drop --set",
     "csv": "--csv: a competition reads DATA_DIR/NAME/train.csv; drop --csv (or --competition)",
     "compare": "--compare: a competition compares --models M1,M2; drop --compare",
-    "scheduler": "--backend dask / --scheduler: the competition run fits its folds on this "
-                 "machine (not yet on a cluster); drop them",
 }
 """``run --competition`` refuses the options it would ignore: option -> what to do instead."""
 
@@ -286,8 +285,7 @@ COMPETITION_REFUSES = {
 def refuse_competition_options(args) -> None:
     """One line naming the first option that ``run --competition`` would ignore."""
     given = {"model": args.model, "test": args.test, "params": args.params, "task": args.task,
-             "set": args.set, "csv": args.csv, "compare": args.compare is not None,
-             "scheduler": args.scheduler or args.backend != "loky"}
+             "set": args.set, "csv": args.csv, "compare": args.compare is not None}
     if args.pipeline != "titanic-dnn":
         raise KagglekitError(f"--competition NAME takes its models from --models (e.g. "
                              f"--models hgb,dnn); drop the pipeline name {args.pipeline!r}")

@@ -1,9 +1,12 @@
 """The one evaluation engine: the task of a target, the fold splitter, fitting and scoring a
 pipeline on one train/test split, and running the folds of a cross-validation.
 
-``evaluate`` (:mod:`kagglekit.evaluation.cv`), ``search`` (every trial is an ``evaluate``) and
-``--holdout`` (:mod:`kagglekit.evaluation.holdout`: one split, the official test rows) all go
-through :func:`fit_and_score`, so a fold is fitted, timed and scored one way everywhere.
+``evaluate`` (:mod:`kagglekit.evaluation.cv`), ``search`` (every trial is an ``evaluate``),
+``--holdout`` (:mod:`kagglekit.evaluation.holdout`: one split, the official test rows) and
+``run --competition`` (:mod:`kagglekit.jobs.competition`: test-set predictions per fold, a
+deadline) all go through :func:`run_folds` / :func:`fit_and_score`, so a fold is fitted, timed
+and scored one way everywhere. A model's output has one shape from the fold to the
+submission: ``(n, k)`` probabilities in ``classes_`` order, or values.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
-from kagglekit.errors import KagglekitError
+from kagglekit.errors import KagglekitError, OutOfTime
 from kagglekit.evaluation.backends import parallel_backend
 from kagglekit.evaluation.ensembles import member_scores
 from kagglekit.evaluation.metrics import get_metric, prediction_for, reported_metrics
@@ -70,23 +73,24 @@ def plain(value):
 def scores(pipeline, X, y: np.ndarray, task: str, metrics=None) -> dict:
     """Each of ``metrics`` (default: the task's :func:`~kagglekit.evaluation.metrics.
     reported_metrics`) for a fitted pipeline on ``X, y``, scored by the one metric registry,
-    plus what the out-of-fold assembly needs: ``oof`` (P(positive) or the regression value),
-    ``labels`` and, for several classes, ``proba``. A multi-output regression is scored over
-    all its outputs."""
+    plus the model's ``output`` on the rows (:func:`output`'s shape) and what the
+    out-of-fold assembly of ``evaluate`` needs: ``oof`` (P(positive) or the regression
+    value), ``labels`` and, for several classes, ``proba``. A multi-output regression is
+    scored over all its outputs."""
     metrics = metrics or reported_metrics(task)
     if task == "regression":
         predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
         flat, truth = predicted.ravel(), np.asarray(y, dtype=float).ravel()
         return {**{m: get_metric(m).score(truth, prediction_for(m, flat)) for m in metrics},
-                "oof": predicted}
+                "oof": predicted, "output": predicted}
     proba = np.asarray(pipeline.predict_proba(X), dtype=float)
     classes = np.asarray(pipeline.classes_)
     found = {m: get_metric(m).score(y, prediction_for(m, proba, classes), classes=classes)
              for m in metrics}
     labels = classes[np.argmax(proba, axis=1)]
     if task == "binary":
-        return {**found, "oof": proba[:, 1], "labels": labels}
-    return {**found, "oof": None, "labels": labels, "proba": proba}
+        return {**found, "oof": proba[:, 1], "labels": labels, "output": proba}
+    return {**found, "oof": None, "labels": labels, "proba": proba, "output": proba}
 
 
 def output(pipeline, X, task: str) -> np.ndarray:
@@ -147,30 +151,40 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     return outcome
 
 
-def _fold(pipeline, X, y, train, test, task, summary, metrics):
+def _fold(pipeline, X, y, train, test, task, summary, metrics, X_test=None):
     return fit_and_score(pipeline, rows(X, train), y[train], rows(X, test), y[test], task,
-                         summary=summary, metrics=metrics)
+                         summary=summary, metrics=metrics, predict=X_test)
 
 
 def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
               backend: str = "loky", scheduler: str | None = None,
-              on_fold=None, metrics=None) -> list[dict]:
+              on_fold=None, metrics=None, X_test=None,
+              deadline: float | None = None) -> list[dict]:
     """:func:`fit_and_score` of a clone of ``pipeline`` on each ``(train, test)`` split.
 
     Folds run through joblib: ``n_jobs`` local processes, or the Dask cluster of
     ``backend="dask"`` (see :func:`kagglekit.evaluation.backends.parallel_backend`).
     ``on_fold(done, total)`` is called after each fold when they run one at a time here.
     ``metrics``: what each fold is scored on (default: the task's reported metrics).
+    ``X_test``: rows every fold's model also predicts (a competition's test.csv), in each
+    outcome's ``predicted``.
+    ``deadline`` (a :func:`time.perf_counter` value; folds run one at a time here): after
+    each fold, when the pace so far says the rest would end past it, :class:`OutOfTime` is
+    raised with what was done.
     """
     if n_jobs == 1 and backend == "loky":
-        outcomes = []
+        outcomes, start = [], time.perf_counter()
         for i, (train, test) in enumerate(splits):
+            now = time.perf_counter()
+            if deadline is not None and i and now + (now - start) / i > deadline:
+                raise OutOfTime(f"{i} of {len(splits)} folds in {now - start:.0f} s; the "
+                                "rest would not finish within the time limit")
             outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0,
-                                  metrics))
+                                  metrics, X_test))
             if on_fold is not None:
                 on_fold(i + 1, len(splits))
         return outcomes
     with parallel_backend(backend, scheduler):
         return Parallel(n_jobs=n_jobs)(
-            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0, metrics)
+            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0, metrics, X_test)
             for i, (train, test) in enumerate(splits))

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from kagglekit.errors import KagglekitError
 from kagglekit.jobs.competition_files import (
+    default_metric_for,
+    find_metric,
     read_competition,
-    resolve_metric,
     write_competition_submission,
 )
 
@@ -139,46 +139,41 @@ def _tabular_factory(plan, model):
 
 
 def cross_validate_model(factory, X, y, X_test, splits, task, *, seed: int, deadline: float,
-                         classes, metric, folds_done=None) -> dict:
-    """Each fold's fit, its out-of-fold and test outputs, within ``deadline``.
+                         metric, backend: str = "loky", scheduler: str | None = None) -> dict:
+    """A model's folds through the engine (:func:`kagglekit.evaluation.engine.run_folds`):
+    each fold's model scores its held-out rows and predicts ``X_test``.
 
-    Returns ``oof``, ``test`` (fold average), ``folds`` (metric per fold) and ``seconds``;
-    or ``skipped`` when the model cannot finish in time (measured on its first folds).
+    Returns ``oof`` (every training row's held-out output: ``(n, k)`` probabilities in the
+    classes' order, or values), ``test`` (the fold models' average output on ``X_test``),
+    ``folds`` (the metric per fold) and ``seconds``; or ``skipped`` when the model cannot
+    finish before ``deadline`` (measured on its first folds).
     """
-    from kagglekit.evaluation.engine import fit_and_score
-    from kagglekit.evaluation.metrics import prediction_for
+    from kagglekit.errors import OutOfTime
+    from kagglekit.evaluation.engine import run_folds
     from kagglekit.seeding import seed_pipeline
 
     start = time.perf_counter()
     pipeline = seed_pipeline(factory(), seed)
-    _bound_training_time(pipeline, (deadline - time.perf_counter()) / len(splits))
-    oof, tests, folds = None, [], []
-    for i, (train, held) in enumerate(splits):
-        now = time.perf_counter()
-        if i and now + (now - start) / i > deadline:
-            return {"skipped": f"{i} of {len(splits)} folds in {now - start:.0f} s; the rest "
-                               "would not finish within the time limit"}
-        outcome = fit_and_score(clone(pipeline), X.iloc[train], y[train], X.iloc[held],
-                                y[held], task, predict=X_test)
-        held_out = outcome["proba"] if task == "multiclass" else outcome["oof"]
-        if task == "binary":
-            held_out = np.column_stack([1 - held_out, held_out])
-        if oof is None:
-            oof = np.full((len(y), *np.shape(held_out)[1:]), np.nan)
-        oof[held] = held_out
-        tests.append(outcome["predicted"])
-        folds.append(metric.score(y[held], prediction_for(metric, held_out, classes),
-                                  classes=classes))
-        if folds_done:
-            folds_done(i + 1)
-    return {"oof": oof, "test": np.mean(tests, axis=0), "folds": folds,
-            "seconds": time.perf_counter() - start}
+    _bound_training_time(pipeline, (deadline - start) / len(splits))
+    try:
+        outcomes = run_folds(pipeline, X, y, splits, task, metrics=(metric.name,),
+                             X_test=X_test, backend=backend, scheduler=scheduler,
+                             deadline=deadline if np.isfinite(deadline) else None)
+    except OutOfTime as exc:
+        return {"skipped": str(exc)}
+    oof = np.full((len(y), *np.shape(outcomes[0]["output"])[1:]), np.nan)
+    for (_, held), outcome in zip(splits, outcomes, strict=True):
+        oof[held] = outcome["output"]
+    return {"oof": oof, "test": np.mean([o["predicted"] for o in outcomes], axis=0),
+            "folds": [o[metric.name] for o in outcomes], "seconds": time.perf_counter() - start}
 
 
 def _bound_training_time(pipeline, seconds: float) -> None:
     """Give a network that honours a time budget (``max_seconds``) its share of the limit."""
     from kagglekit.pipelines.params import final_estimator
 
+    if not np.isfinite(seconds):
+        return
     model = final_estimator(pipeline, template=True)
     if "max_seconds" in model.get_params(deep=False):
         model.set_params(max_seconds=max(float(seconds) * 0.8, 1.0))
@@ -187,8 +182,12 @@ def _bound_training_time(pipeline, seconds: float) -> None:
 def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     time_limit: float | None = None, models=None, folds: int = 5,
                     seed: int = 0, report=None, submissions="submissions", target=None,
-                    id_column=None, drop=(), log=None) -> CompetitionResult:
+                    id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
+                    log=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
+
+    The steps: read the three files, settle the layout and the metric, warn about leaking
+    columns, cross-validate each model through the engine, blend, write, report.
 
     Parameters
     ----------
@@ -196,8 +195,9 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         The competition's URL name; its files are in ``DATA_DIR/NAME`` (see
         :func:`competition_folder`).
     metric : str, optional
-        One of :mod:`kagglekit.evaluation.metrics`' names; default: the known competition's,
-        else accuracy / RMSE with a warning.
+        One of :mod:`kagglekit.evaluation.metrics`' names; default: Kaggle's (with
+        credentials), the known competition's, else the one the sample's layout suggests
+        (accuracy, ROC AUC, log loss or RMSE) with a warning.
     time_limit : float, optional
         Seconds for the whole run: models that would not finish are skipped, and the
         submission is written in time.
@@ -211,6 +211,9 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         Override the inferred target and id column (``--target``, ``--id``).
     drop : sequence of str
         Columns of train.csv not to use (``--drop``), e.g. one that only train.csv has.
+    backend, scheduler : str
+        Where the folds run, as for :func:`kagglekit.evaluate` (the time limit's pace checks
+        need the folds to run one at a time here).
     log : callable, optional
         Receives a line per step.
 
@@ -218,13 +221,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     -------
     CompetitionResult
     """
-    from kagglekit.evaluation.blend import fit_blend
-    from kagglekit.evaluation.blend_gain import blend_gain
     from kagglekit.evaluation.engine import splitter
-    from kagglekit.evaluation.leakage import find_leaks
-    from kagglekit.evaluation.metrics import get_metric
     from kagglekit.evaluation.report import check_report_folder
-    from kagglekit.submissions.sample import infer_layout
 
     start = time.perf_counter()
     deadline = start + time_limit - RESERVE_S if time_limit else float("inf")
@@ -233,29 +231,75 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         check_report_folder(report)
     train, test, sample = read_competition(name, data_dir)
     train, test = drop_columns(name, train, test, drop)
-    layout = infer_layout(train, test, sample, target=target, id_column=id_column,
-                          metric=metric)
-    metric_name, source = resolve_metric(name, metric, layout.task)
-    layout = infer_layout(train, test, sample, target=target, id_column=id_column,
-                          metric=metric_name)
-    scorer = get_metric(metric_name)
+    layout, scorer, source = settle_layout(name, train, test, sample, metric=metric,
+                                           target=target, id_column=id_column)
     say(f"{name}: {len(train)} training rows, {len(test)} test rows; target "
         f"{layout.target!r} ({layout.task}), id {layout.id_column!r}; the submission holds "
-        f"{layout.submission.replace('_', ' ')}; metric {metric_name} ({source})")
+        f"{layout.submission.replace('_', ' ')}; metric {scorer.name} ({source})")
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
+    leaks = warn_leaks(X, y, layout)
+    splits = list(splitter(layout.task, folds, seed).split(X, y))
+    runs = cross_validate_models(name, models or MODELS, layout, train, test, splits, scorer,
+                                 seed=seed, deadline=deadline, say=say, backend=backend,
+                                 scheduler=scheduler)
+    done = [r for r in runs if not r.skipped]
+    blend, gains = blend_runs(done, y, splits, scorer, layout)
+    path = write_competition_submission(layout, test, blend.combine({r.name: r.test
+                                                                      for r in done}),
+                                        sample, name=name, metric=scorer.name,
+                                        cv_score=blend.oof_score, models=done, blend=blend,
+                                        folder=submissions)
+    result = CompetitionResult(name, scorer.name, source, layout, runs, blend, gains,
+                               blend.oof_score, path, None, time.perf_counter() - start,
+                               time_limit, leaks, seed)
+    if report:
+        from kagglekit.evaluation.competition_report import write_competition_report
+
+        result.report_dir = write_competition_report(result, report)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
+                  id_column=None):
+    """The layout and the metric, from one :func:`~kagglekit.submissions.sample.
+    infer_layout`: ``(layout, Metric, where the metric came from)``."""
+    from kagglekit.evaluation.metrics import get_metric
+    from kagglekit.submissions.sample import infer_layout
+
+    found, source = find_metric(name, metric)
+    layout = infer_layout(train, test, sample, target=target, id_column=id_column,
+                          metric=found)
+    if found is None:
+        found, source = default_metric_for(name, layout), "default"
+    return layout, get_metric(found), source
+
+
+def warn_leaks(X, y, layout) -> list:
+    """A warning for each column that alone predicts the target almost perfectly."""
+    import warnings
+
+    from kagglekit.evaluation.leakage import find_leaks
+
     leaks = find_leaks(X, y, task=layout.task, id_column=layout.id_column)
     for leak in leaks:
-        import warnings
-
         warnings.warn(f"column {leak.column!r} alone predicts {layout.target!r} almost "
                       f"perfectly ({leak.metric} {leak.score:.3f} out of fold): it is usually "
                       "known only after the fact; drop it unless test.csv really has it",
-                      UserWarning, stacklevel=2)
-    order = _ordered(models or MODELS)
+                      UserWarning, stacklevel=3)
+    return leaks
+
+
+def cross_validate_models(name, models, layout, train, test, splits, scorer, *, seed: int,
+                          deadline: float, say, backend: str = "loky",
+                          scheduler: str | None = None) -> list[ModelRun]:
+    """Each model on the same folds, fastest first, while time is left; when none finishes,
+    the training rows' class shares (or mean), so a valid submission is still written."""
+    X = train.drop(columns=[layout.target])
+    y = train[layout.target].to_numpy()
+    order = _ordered(models)
     factories = model_factories(name, order, layout, train)
-    classes = None if layout.task == "regression" else np.asarray(layout.classes)
-    splits = list(splitter(layout.task, folds, seed).split(X, y))
     runs = []
     for model in order:
         pipeline_name, factory = factories[model]
@@ -264,28 +308,38 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
             run.skipped = "no time left"
         else:
             say(f"cross-validating {model} ({pipeline_name}) ...")
-            found = cross_validate_model(factory, X, y, test, splits, layout.task, seed=seed,
-                                         deadline=deadline, classes=classes, metric=scorer)
-            run.skipped = found.get("skipped")
+            _fill(run, cross_validate_model(factory, X, y, test, splits, layout.task,
+                                            seed=seed, deadline=deadline, metric=scorer,
+                                            backend=backend, scheduler=scheduler))
             if not run.skipped:
-                run.oof, run.test, run.folds = found["oof"], found["test"], found["folds"]
-                run.seconds = found["seconds"]
-                say(f"  {metric_name} {run.mean:.4f} ± {run.std:.4f}  ({run.seconds:.1f} s)")
+                say(f"  {scorer.name} {run.mean:.4f} ± {run.std:.4f}  ({run.seconds:.1f} s)")
         if run.skipped:
             say(f"  {model} skipped: {run.skipped}")
         runs.append(run)
-    done = [r for r in runs if not r.skipped]
-    if not done:  # a valid submission all the same: the training rows' class shares / mean
+    if all(r.skipped for r in runs):
         say("no model finished in time: the submission predicts the training rows' "
             f"{'mean' if layout.task == 'regression' else 'class shares'}")
         run = ModelRun("prior", "prior")
-        found = cross_validate_model(_prior(layout.task), X, y, test, splits, layout.task,
-                                     seed=seed, deadline=float("inf"), classes=classes,
-                                     metric=scorer)
+        _fill(run, cross_validate_model(_prior(layout.task), X, y, test, splits, layout.task,
+                                        seed=seed, deadline=float("inf"), metric=scorer))
+        runs.append(run)
+    return runs
+
+
+def _fill(run: ModelRun, found: dict) -> None:
+    run.skipped = found.get("skipped")
+    if not run.skipped:
         run.oof, run.test, run.folds = found["oof"], found["test"], found["folds"]
         run.seconds = found["seconds"]
-        runs.append(run)
-        done = [run]
+
+
+def blend_runs(done: list[ModelRun], y, splits, scorer, layout):
+    """The blend of the finished models' out-of-fold outputs and its honest gain (weights
+    chosen on the other folds): ``(Blend, {method: gain})``."""
+    from kagglekit.evaluation.blend import fit_blend
+    from kagglekit.evaluation.blend_gain import blend_gain
+
+    classes = None if layout.task == "regression" else np.asarray(layout.classes)
     fold_of = np.empty(len(y), dtype=int)
     for i, (_, held) in enumerate(splits):
         fold_of[held] = i
@@ -297,20 +351,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     blend = fit_blend(oof, y, scorer, method=method, classes=classes)
     gains = {} if len(done) < 2 else {
         method: blend_gain(oof, y, fold_of, scorer, method=method, classes=classes)}
-    path = write_competition_submission(layout, test, blend.combine({r.name: r.test
-                                                                      for r in done}),
-                                        sample, name=name, metric=metric_name,
-                                        cv_score=blend.oof_score, models=done, blend=blend,
-                                        folder=submissions)
-    result = CompetitionResult(name, metric_name, source, layout, runs, blend, gains,
-                               blend.oof_score, path, None, time.perf_counter() - start,
-                               time_limit, leaks, seed)
-    if report:
-        from kagglekit.evaluation.competition_report import write_competition_report
-
-        result.report_dir = write_competition_report(result, report)
-    result.seconds = time.perf_counter() - start
-    return result
+    return blend, gains
 
 
 def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):

@@ -30,26 +30,38 @@ def competition_folder(name: str, data_dir=None) -> Path:
     return download_competition(name, folder)
 
 
-def resolve_metric(name: str, metric: str | None, task: str) -> tuple[str, str]:
-    """The metric and where it came from: ``--metric``; else the one Kaggle's API names for
-    the competition (with credentials, online); else the known competitions' table; else the
-    task's default, with a warning that says how to set it."""
+def find_metric(name: str, metric: str | None) -> tuple[str | None, str | None]:
+    """The competition's metric and where it came from: ``--metric``; else the one Kaggle's
+    API names for the competition (with credentials, online); else the known competitions'
+    table; else ``(None, None)`` (see :func:`default_metric_for`). Whether it fits the
+    target is checked with the layout."""
     from kagglekit.evaluation.kaggle_metrics import competition_metric
-    from kagglekit.evaluation.metrics import check_metric_task, default_metric
+    from kagglekit.evaluation.metrics import get_metric
 
     if metric:
-        return check_metric_task(metric, task).name, "--metric"
+        return get_metric(metric).name, "--metric"
     asked = _kaggle_metric(name)
     if asked:
-        return check_metric_task(asked, task).name, "Kaggle API"
+        return get_metric(asked).name, "Kaggle API"
     known = competition_metric(name)
     if known:
-        return check_metric_task(known, task).name, "known competition"
-    fallback = default_metric(task)
-    warnings.warn(f"the metric of {name!r} is not known here: scoring with {fallback}; pass "
-                  f"--metric NAME (e.g. roc_auc, log_loss, rmse) to use the competition's own",
-                  UserWarning, stacklevel=2)
-    return fallback, "default"
+        return get_metric(known).name, "known competition"
+    return None, None
+
+
+DEFAULT_METRICS = {"labels": "accuracy", "probability": "roc_auc",
+                   "class_probabilities": "log_loss", "values": "rmse"}
+"""The metric for a competition whose own is not known, by what its sample holds."""
+
+
+def default_metric_for(name: str, layout) -> str:
+    """The metric the sample's layout suggests, with a warning that says how to set it."""
+    fallback = DEFAULT_METRICS[layout.submission]
+    warnings.warn(f"the metric of {name!r} is not known here: scoring with {fallback} (the "
+                  f"sample holds {layout.submission.replace('_', ' ')}); pass --metric NAME "
+                  "(e.g. roc_auc, log_loss, rmse) to use the competition's own",
+                  UserWarning, stacklevel=3)
+    return fallback
 
 
 def _kaggle_metric(name: str) -> str | None:
