@@ -207,3 +207,13 @@ def test_training_warns_about_nothing():
         warnings.simplefilter("always")
         TabularNetRegressor(n_categorical=2, **FAST).fit(X, signal).predict(X[:3])
     assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.parametrize("name,value,says", [
+    ("loss", "mse", "the loss follows the task"), ("shuffle", False, "shuffled with the seed"),
+    ("validation_split", 0.2, "validation_fraction"), ("early_stopping", 5, "patience"),
+    ("lr_decay", 0.9, "cosine")])
+def test_inherited_settings_it_would_ignore_are_refused(name, value, says):
+    X, signal = table(n=50)
+    with pytest.raises(ValueError, match=says):
+        TabularNetRegressor(n_categorical=2, **{name: value}, **FAST).fit(X, signal)

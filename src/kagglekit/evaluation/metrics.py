@@ -1,8 +1,7 @@
 """One table of the metrics Kaggle competitions are scored on, and what each one needs.
 
-Every :class:`Metric` knows what the model must output and what the submission must hold
-(``needs``: ``"label"``, ``"proba"`` or ``"value"``), its direction, the tasks it applies to
-(``"binary"``, ``"multiclass"``, ``"regression"``) and how reports name it.
+Every :class:`Metric` knows what the model must output and the submission must hold (``needs``:
+``"label"``, ``"proba"`` or ``"value"``), its direction, its tasks and how reports name it.
 
 Conventions shared by every function here:
 
@@ -26,8 +25,7 @@ Edge cases, decided:
   metric does, not the rank among the values present.
 - ``log_loss``: probabilities are clipped to ``[1e-15, 1 - 1e-15]`` and each row renormalised
   (Kaggle's convention).
-- ``roc_auc`` (and ``gini``) on a fold with one class only: a :class:`KagglekitError` that
-  says to use fewer folds, never a silent NaN.
+- ``roc_auc`` (and ``gini``) on a fold with one class only: an error, never a silent NaN.
 """
 
 from __future__ import annotations
@@ -222,11 +220,6 @@ def _values(y_true, prediction, name):
     return np.asarray(y_true, dtype=float), prediction
 
 
-def _rmse(y_true, prediction, classes):
-    y, p = _values(y_true, prediction, "rmse")
-    return np.sqrt(np.mean((p - y) ** 2))
-
-
 def _rmsle(y_true, prediction, classes):
     y, p = _values(y_true, prediction, "rmsle")
     if (y < 0).any():
@@ -234,7 +227,7 @@ def _rmsle(y_true, prediction, classes):
     if (p < 0).any():
         raise KagglekitError("rmsle: negative predictions; pass the model's output through "
                              "prediction_for, which clips them to 0")
-    return np.sqrt(np.mean((np.log1p(p) - np.log1p(y)) ** 2))
+    return skm.root_mean_squared_log_error(y, p)
 
 
 def _value_metric(function, name):
@@ -249,46 +242,43 @@ def _label_metric(function, name):
     return score
 
 
-def _metric(name, label, needs, greater, tasks, description, function):
-    return Metric(name, label, needs, greater, tasks, description, function)
-
-
 METRICS: dict[str, Metric] = {m.name: m for m in [
-    _metric("accuracy", "accuracy", "label", True, CLASSIFICATION,
-            "share of rows whose predicted label is right",
-            _label_metric(skm.accuracy_score, "accuracy")),
-    _metric("balanced_accuracy", "balanced accuracy", "label", True, CLASSIFICATION,
-            "mean recall over the classes",
-            _label_metric(skm.balanced_accuracy_score, "balanced_accuracy")),
-    _metric("f1", "F1", "label", True, CLASSIFICATION,
-            "F1 of the positive class (classes[1]) for two classes; macro average over the "
-            "classes for more", _f1),
-    _metric("mcc", "MCC", "label", True, CLASSIFICATION,
-            "Matthews correlation coefficient (multiclass: Gorodkin's generalisation)",
-            _label_metric(skm.matthews_corrcoef, "mcc")),
-    _metric("quadratic_weighted_kappa", "quadratic weighted kappa", "label", True,
-            CLASSIFICATION, "Cohen's kappa with quadratic weights over integer ratings", _qwk),
-    _metric("roc_auc", "ROC AUC", "proba", True, CLASSIFICATION,
-            "area under the ROC curve of P(positive); multiclass: one-vs-rest, macro average",
-            _roc_auc),
-    _metric("gini", "normalized Gini", "proba", True, BINARY,
-            "2 * ROC AUC - 1 (Kaggle's normalized Gini)", _gini),
-    _metric("log_loss", "log loss", "proba", False, CLASSIFICATION,
-            "mean negative log probability of the true class (clipped at 1e-15)", _log_loss),
-    _metric("rmse", "RMSE", "value", False, REGRESSION, "root mean squared error", _rmse),
-    _metric("rmsle", "RMSLE", "value", False, REGRESSION,
-            "root mean squared error of log(1 + value); negative predictions clipped to 0",
-            _rmsle),
-    _metric("mae", "MAE", "value", False, REGRESSION, "mean absolute error",
-            _value_metric(skm.mean_absolute_error, "mae")),
-    _metric("median_ae", "median absolute error", "value", False, REGRESSION,
-            "median absolute error", _value_metric(skm.median_absolute_error, "median_ae")),
-    _metric("mape", "MAPE", "value", False, REGRESSION,
-            "mean absolute percentage error, as a fraction (scikit-learn's: a zero target "
-            "counts with a denominator of 2.2e-16)",
-            _value_metric(skm.mean_absolute_percentage_error, "mape")),
-    _metric("r2", "R²", "value", True, REGRESSION, "coefficient of determination",
-            _value_metric(skm.r2_score, "r2")),
+    Metric("accuracy", "accuracy", "label", True, CLASSIFICATION,
+           "share of rows whose predicted label is right",
+           _label_metric(skm.accuracy_score, "accuracy")),
+    Metric("balanced_accuracy", "balanced accuracy", "label", True, CLASSIFICATION,
+           "mean recall over the classes",
+           _label_metric(skm.balanced_accuracy_score, "balanced_accuracy")),
+    Metric("f1", "F1", "label", True, CLASSIFICATION,
+           "F1 of the positive class (classes[1]) for two classes; macro average over the "
+           "classes for more", _f1),
+    Metric("mcc", "MCC", "label", True, CLASSIFICATION,
+           "Matthews correlation coefficient (multiclass: Gorodkin's generalisation)",
+           _label_metric(skm.matthews_corrcoef, "mcc")),
+    Metric("quadratic_weighted_kappa", "quadratic weighted kappa", "label", True,
+           CLASSIFICATION, "Cohen's kappa with quadratic weights over integer ratings", _qwk),
+    Metric("roc_auc", "ROC AUC", "proba", True, CLASSIFICATION,
+           "area under the ROC curve of P(positive); multiclass: one-vs-rest, macro average",
+           _roc_auc),
+    Metric("gini", "normalized Gini", "proba", True, BINARY,
+           "2 * ROC AUC - 1 (Kaggle's normalized Gini)", _gini),
+    Metric("log_loss", "log loss", "proba", False, CLASSIFICATION,
+           "mean negative log probability of the true class (clipped at 1e-15)", _log_loss),
+    Metric("rmse", "RMSE", "value", False, REGRESSION, "root mean squared error",
+           _value_metric(skm.root_mean_squared_error, "rmse")),
+    Metric("rmsle", "RMSLE", "value", False, REGRESSION,
+           "root mean squared error of log(1 + value); negative predictions clipped to 0",
+           _rmsle),
+    Metric("mae", "MAE", "value", False, REGRESSION, "mean absolute error",
+           _value_metric(skm.mean_absolute_error, "mae")),
+    Metric("median_ae", "median absolute error", "value", False, REGRESSION,
+           "median absolute error", _value_metric(skm.median_absolute_error, "median_ae")),
+    Metric("mape", "MAPE", "value", False, REGRESSION,
+           "mean absolute percentage error, as a fraction (scikit-learn's: a zero target "
+           "counts with a denominator of 2.2e-16)",
+           _value_metric(skm.mean_absolute_percentage_error, "mape")),
+    Metric("r2", "R²", "value", True, REGRESSION, "coefficient of determination",
+           _value_metric(skm.r2_score, "r2")),
 ]}
 """Every metric by name."""
 

@@ -161,7 +161,18 @@ class _TabularRecipe:
     def feature_encoder(self):
         return NetInputs(n_categorical=self.n_categorical, clip=self.clip)
 
+    # Inherited from the SciKeras layer, replaced here by the recipe: refused when set.
+    _REPLACED = {"loss": (None, "the loss follows the task"),
+                 "shuffle": (True, "batches are shuffled with the seed"),
+                 "validation_split": (0.0, "use validation_fraction"),
+                 "early_stopping": (None, "use patience"),
+                 "lr_decay": (None, "the schedule is warm-up then cosine decay")}
+
     def _check_training_params(self):
+        for name, (default, instead) in self._REPLACED.items():
+            if getattr(self, name, default) != default:
+                raise ValueError(f"{type(self).__name__} does not take {name} ({instead}); "
+                                 f"leave it at {default!r}")
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int | np.integer) or value < 1):
