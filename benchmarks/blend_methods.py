@@ -5,7 +5,7 @@ Usage: python benchmarks/blend_methods.py [--max-rows N] [TABLE ...]
 For each development table (../shared/datasets/tabular/, or $KAGGLEKIT_DATA_DIR/tabular),
 three quick scikit-learn models (HistGradientBoosting, logistic regression / ridge, random
 forest) give 5-fold out-of-fold predictions; every blend method is then measured honestly
-(:func:`kagglekit.evaluation.blend_gain.blend_gain`: chosen on 4 folds' out-of-fold rows, scored
+(:func:`kagglekit.ensembling.blend_gain.blend_gain`: chosen on 4 folds' out-of-fold rows, scored
 on the 5th) against the best single model chosen the same way. One JSON line per table and
 metric: per method, the mean held-out score and the gain over the best single model
 (positive = better) with its standard deviation over the folds.
@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
-from kagglekit.evaluation.blend_gain import blend_gain
+from kagglekit.ensembling.blend_gain import blend_gain
 from kagglekit.features.tabular import infer_columns, tabular_features
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"

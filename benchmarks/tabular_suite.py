@@ -56,6 +56,24 @@ TABLES = {
 MODELS = ("net", "classic", "hgb", "sklearn-hgb")
 
 
+def time_budget(max_seconds: float):
+    """A Keras callback that stops training after the batch that passes ``max_seconds`` (the
+    classic net has no ``max_seconds`` of its own)."""
+    import time
+
+    from kagglekit.models.keras import keras
+
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            if time.perf_counter() - self.start > max_seconds:
+                self.model.stop_training = True
+
+    return TimeBudget()
+
+
 def plain_hgb(plan):
     """Median / most-frequent imputation, one-hot encoding, scikit-learn's HGB defaults."""
     from sklearn.compose import ColumnTransformer
@@ -90,10 +108,8 @@ def build(model: str, plan, old_plan, args):
         set_params(pipeline, {"model__max_seconds": args.net_seconds})
         return pipeline
     if model == "classic":
-        from kagglekit.models.training import TimeBudget
-
         pipeline = tabular_pipeline(old_plan, "mlp")
-        set_params(pipeline, {"callbacks": [TimeBudget(args.classic_seconds)]})
+        set_params(pipeline, {"callbacks": [time_budget(args.classic_seconds)]})
         return pipeline
     if model == "hgb":
         return tabular_pipeline(plan, "hgb")

@@ -16,7 +16,7 @@ import sys
 import time
 
 from kagglekit import evaluate, load_dataset, make_pipeline
-from kagglekit.evaluation.ensembles import gain
+from kagglekit.ensembling.members import gain
 
 DEFAULT = ["titanic-dnn", "titanic-ensemble", "titanic-vote", "titanic-stack"]
 

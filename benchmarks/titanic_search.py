@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from kagglekit import load_dataset, make_pipeline
-from kagglekit.evaluation.search import search_pipeline
+from kagglekit.tuning.search import search_pipeline
 
 SPACE = Path(__file__).resolve().parent / "titanic_hgb_space.yaml"
 

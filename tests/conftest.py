@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from tests.submissions.fake_kaggle import FakeKaggle, port_in_use
+from tests.kaggle.fake_kaggle import FakeKaggle, port_in_use
 
 # No per-example deadline (shared, noisy machines); CI runs a fixed, repeatable set of examples.
 settings.register_profile("default", deadline=None)
@@ -52,7 +52,7 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
 
 
 # The Kaggle client against the fake Kaggle server: kagglesdk sends every call to
-# http://localhost:7777 when KAGGLE_API_ENVIRONMENT=TEST, and tests/submissions/fake_kaggle.py
+# http://localhost:7777 when KAGGLE_API_ENVIRONMENT=TEST, and tests/kaggle/fake_kaggle.py
 # listens there. Nothing of kagglekit or kaggle is mocked.
 @pytest.fixture(scope="session")
 def kaggle_imported_offline(tmp_path_factory):

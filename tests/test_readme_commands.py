@@ -26,7 +26,7 @@ import pytest
 
 from kagglekit.cli import main
 from tests.conftest import SHARED
-from tests.submissions.fake_kaggle import FakeKaggle, port_in_use
+from tests.kaggle.fake_kaggle import FakeKaggle, port_in_use
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

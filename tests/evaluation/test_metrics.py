@@ -12,11 +12,6 @@ import pytest
 from sklearn import metrics as skm
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.kaggle_metrics import (
-    KNOWN_COMPETITIONS,
-    competition_metric,
-    kaggle_metric,
-)
 from kagglekit.evaluation.metrics import (
     METRICS,
     better,
@@ -25,6 +20,11 @@ from kagglekit.evaluation.metrics import (
     get_metric,
     metrics_for,
     prediction_for,
+)
+from kagglekit.kaggle.metrics import (
+    KNOWN_COMPETITIONS,
+    competition_metric,
+    kaggle_metric,
 )
 
 REL = 1e-9

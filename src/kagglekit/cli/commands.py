@@ -37,7 +37,7 @@ def settings(args) -> dict:
     """The --params file's parameters, then --set's on top."""
     params = {}
     if getattr(args, "params", None):
-        from kagglekit.evaluation.space import load_params
+        from kagglekit.tuning.space import load_params
 
         params = load_params(args.params)
     return {**params, **parse_settings(getattr(args, "set", []))}
@@ -90,7 +90,7 @@ def cmd_evaluate(args) -> None:
         if args.compare or args.repeats > 1 or args.metric:
             raise KagglekitError("--holdout scores one pipeline on the test split (accuracy "
                                  "and log loss); drop --compare, --repeats and --metric")
-        from kagglekit.evaluation.holdout import holdout_lines
+        from kagglekit.reports.holdout import holdout_lines
 
         result, folder = evaluate.holdout(spec, seed=args.seed, report=args.report)
         if args.json:
@@ -117,7 +117,7 @@ def folds_backend(args):
         return
     if getattr(args, "competition", None):
         refuse_competition_options(args)  # before a cluster starts for a refused command
-    from kagglekit.evaluation.backends import local_cluster
+    from kagglekit.parallel import local_cluster
 
     with local_cluster(log=note) as client:
         args.scheduler = client.cluster.scheduler_address
@@ -165,8 +165,8 @@ def cmd_predict(args) -> None:
 
 
 def cmd_search(args) -> None:
-    from kagglekit.evaluation.search_report import format_table
     from kagglekit.jobs import evaluate
+    from kagglekit.reports.search import format_table
 
     spec = job_spec(args, args.pipeline)
     progress = Progress("folds", description="kagglekit: trial folds")
@@ -221,7 +221,7 @@ def cmd_submit(args) -> None:
 
 def cmd_submissions(args) -> None:
     from kagglekit.jobs.kaggle import submissions
-    from kagglekit.submissions.history import format_table
+    from kagglekit.kaggle.history import format_table
 
     rows = submissions(args.competition, local_only=args.local)
     if not rows:
@@ -232,7 +232,7 @@ def cmd_submissions(args) -> None:
 
 def cmd_competitions(args) -> None:
     from kagglekit.data.base import data_root
-    from kagglekit.submissions.kaggle_api import download_competition
+    from kagglekit.kaggle.api import download_competition
 
     folder = download_competition(args.competition,
                                   Path(data_root(args.data_dir) or "data") / args.competition)

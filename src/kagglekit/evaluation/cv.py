@@ -10,8 +10,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from kagglekit.ensembling import members as ensembles
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import ensembles
 from kagglekit.evaluation.engine import (
     fit_and_score,
     plain,
@@ -84,7 +84,7 @@ class CVResult:
     @property
     def gain(self) -> dict | None:
         """The ensemble's gain over its best member (see
-        :func:`kagglekit.evaluation.ensembles.gain`); None when there are no members."""
+        :func:`kagglekit.ensembling.members.gain`); None when there are no members."""
         if not self.members:
             return None
         return {"metric": self.metric,
@@ -145,7 +145,7 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     backend : {"loky", "dask"}, default="loky"
         Where parallel folds run: local processes, or a Dask cluster (``scheduler``'s, or a
         local one when ``scheduler`` is None; see
-        :func:`kagglekit.evaluation.backends.parallel_backend`). Same seed, same scores.
+        :func:`kagglekit.parallel.parallel_backend`). Same seed, same scores.
     scheduler : str, optional
         The Dask scheduler's address (``tcp://HOST:8786``), with ``backend="dask"``.
     name : str, optional

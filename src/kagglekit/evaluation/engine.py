@@ -23,11 +23,11 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
+from kagglekit.ensembling.members import member_scores
 from kagglekit.errors import KagglekitError, OutOfTime
-from kagglekit.evaluation.backends import parallel_backend
-from kagglekit.evaluation.ensembles import member_scores
 from kagglekit.evaluation.metrics import get_metric, prediction_for, reported_metrics
 from kagglekit.models.memory import release_keras
+from kagglekit.parallel import parallel_backend
 from kagglekit.pipelines.params import final_estimator
 
 
@@ -163,7 +163,7 @@ def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: in
     """:func:`fit_and_score` of a clone of ``pipeline`` on each ``(train, test)`` split.
 
     Folds run through joblib: ``n_jobs`` local processes, or the Dask cluster of
-    ``backend="dask"`` (see :func:`kagglekit.evaluation.backends.parallel_backend`).
+    ``backend="dask"`` (see :func:`kagglekit.parallel.parallel_backend`).
     ``on_fold(done, total)`` is called after each fold when they run one at a time here.
     ``metrics``: what each fold is scored on (default: the task's reported metrics).
     ``X_test``: rows every fold's model also predicts (a competition's test.csv), in each

@@ -62,7 +62,7 @@ def run_experiment(name: str, *, seed: int = 0, report: str | Path | None = None
         raise KagglekitError(f"unknown experiment {name!r}{hint} (available: "
                              f"{', '.join(EXPERIMENTS)})")
     folder = Path(report) if report else Path("reports") / f"{timestamp()}_experiment-{name}"
-    from kagglekit.evaluation.report import check_report_folder
+    from kagglekit.reports.report import check_report_folder
 
     check_report_folder(folder)  # before the training
     if name == "overfitting":

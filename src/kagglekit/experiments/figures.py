@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kagglekit.evaluation.plots import new_figure, png_bytes
+from kagglekit.reports.plots import new_figure, png_bytes
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 

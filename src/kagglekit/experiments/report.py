@@ -9,9 +9,9 @@ from html import escape
 from pathlib import Path
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.html import STYLE
-from kagglekit.evaluation.report import check_report_folder, environment
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+from kagglekit.reports.html import STYLE
+from kagglekit.reports.report import check_report_folder, environment
 
 
 @dataclass

@@ -71,8 +71,8 @@ def run(*, seed: int = 0, epochs: int = 100, hidden: tuple = (32, 32),
 
 
 def _scaling_figure(X, y, X_test, y_test, predictions) -> bytes:
-    from kagglekit.evaluation.plots import new_figure as figure
-    from kagglekit.evaluation.plots import png_bytes
+    from kagglekit.reports.plots import new_figure as figure
+    from kagglekit.reports.plots import png_bytes
 
     fig = figure(7.5, 4.2)
     ax = fig.subplots()

@@ -222,7 +222,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     CompetitionResult
     """
     from kagglekit.evaluation.engine import splitter
-    from kagglekit.evaluation.report import check_report_folder
+    from kagglekit.reports.report import check_report_folder
 
     start = time.perf_counter()
     deadline = start + time_limit - RESERVE_S if time_limit else float("inf")
@@ -254,7 +254,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                                blend.oof_score, path, None, time.perf_counter() - start,
                                time_limit, leaks, seed)
     if report:
-        from kagglekit.evaluation.competition_report import write_competition_report
+        from kagglekit.reports.competition import write_competition_report
 
         result.report_dir = write_competition_report(result, report)
     result.seconds = time.perf_counter() - start
@@ -336,8 +336,8 @@ def _fill(run: ModelRun, found: dict) -> None:
 def blend_runs(done: list[ModelRun], y, splits, scorer, layout):
     """The blend of the finished models' out-of-fold outputs and its honest gain (weights
     chosen on the other folds): ``(Blend, {method: gain})``."""
-    from kagglekit.evaluation.blend import fit_blend
-    from kagglekit.evaluation.blend_gain import blend_gain
+    from kagglekit.ensembling.blend import fit_blend
+    from kagglekit.ensembling.blend_gain import blend_gain
 
     classes = None if layout.task == "regression" else np.asarray(layout.classes)
     fold_of = np.empty(len(y), dtype=int)

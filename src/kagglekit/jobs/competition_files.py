@@ -19,13 +19,13 @@ def competition_folder(name: str, data_dir=None) -> Path:
     folder = data_folder(name, data_dir)
     if (folder / "train.csv").is_file():
         return folder
-    from kagglekit.submissions.credentials import credentials_given
+    from kagglekit.kaggle.credentials import credentials_given
 
     if not credentials_given():
         raise DataError(f"{folder}/train.csv not found and no Kaggle credentials to download "
                         f"it: run `kagglekit competitions download {name}` or put train.csv, "
                         f"test.csv and sample_submission.csv in {folder}")
-    from kagglekit.submissions.kaggle_api import download_competition
+    from kagglekit.kaggle.api import download_competition
 
     return download_competition(name, folder)
 
@@ -35,8 +35,8 @@ def find_metric(name: str, metric: str | None) -> tuple[str | None, str | None]:
     API names for the competition (with credentials, online); else the known competitions'
     table; else ``(None, None)`` (see :func:`default_metric_for`). Whether it fits the
     target is checked with the layout."""
-    from kagglekit.evaluation.kaggle_metrics import competition_metric
     from kagglekit.evaluation.metrics import get_metric
+    from kagglekit.kaggle.metrics import competition_metric
 
     if metric:
         return get_metric(metric).name, "--metric"
@@ -68,12 +68,12 @@ def _kaggle_metric(name: str) -> str | None:
     """Ours for the metric Kaggle names for ``name``; None offline, without credentials, or
     for a metric we do not have (a warning says which)."""
     from kagglekit.errors import KagglekitError
-    from kagglekit.evaluation.kaggle_metrics import kaggle_metric
-    from kagglekit.submissions.credentials import credentials_given
+    from kagglekit.kaggle.credentials import credentials_given
+    from kagglekit.kaggle.metrics import kaggle_metric
 
     if not credentials_given():
         return None
-    from kagglekit.submissions.kaggle_api import evaluation_metric
+    from kagglekit.kaggle.api import evaluation_metric
 
     try:
         named = evaluation_metric(name)

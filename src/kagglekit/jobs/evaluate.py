@@ -49,8 +49,8 @@ def cross_validate(spec: JobSpec, compare=(), *, folds: int = 5, repeats: int = 
         The results in order (``spec`` first) and the report folder.
     """
     from kagglekit.evaluation import evaluate
-    from kagglekit.evaluation.backends import check_backend
-    from kagglekit.evaluation.report import check_report_folder, write_report
+    from kagglekit.parallel import check_backend
+    from kagglekit.reports.report import check_report_folder, write_report
 
     check_backend(backend, scheduler)
     if metric:
@@ -80,8 +80,9 @@ def holdout(spec: JobSpec, *, seed: int = 0, report=None):
     """Train on the official training split, score the labelled test split; returns
     ``(result dict, report folder or None)`` (see
     :func:`kagglekit.evaluation.holdout.evaluate_holdout`)."""
-    from kagglekit.evaluation.holdout import evaluate_holdout, write_holdout_report
-    from kagglekit.evaluation.report import check_report_folder
+    from kagglekit.evaluation.holdout import evaluate_holdout
+    from kagglekit.reports.holdout import write_holdout_report
+    from kagglekit.reports.report import check_report_folder
 
     pipeline = spec.pipeline()
     if report:
@@ -96,14 +97,14 @@ def search(spec: JobSpec, space, *, method: str = "random", trials: int = 20,
            folds: int = 5, seed: int = 0, n_jobs: int = 1, backend: str = "loky",
            scheduler: str | None = None, report=None, save_best=None, force: bool = False,
            progress=None, metric: str | None = None):
-    """Search the spec's parameters (see :func:`kagglekit.evaluation.search.search_pipeline`);
+    """Search the spec's parameters (see :func:`kagglekit.tuning.search.search_pipeline`);
     returns ``(SearchResult, report folder or None, best-parameters file or None)``."""
-    from kagglekit.evaluation.backends import check_backend
-    from kagglekit.evaluation.report import check_report_folder
-    from kagglekit.evaluation.search import search_pipeline
-    from kagglekit.evaluation.search_report import save_best as write_best
-    from kagglekit.evaluation.search_report import write_search_report
     from kagglekit.fileio import check_writable
+    from kagglekit.parallel import check_backend
+    from kagglekit.reports.report import check_report_folder
+    from kagglekit.reports.search import save_best as write_best
+    from kagglekit.reports.search import write_search_report
+    from kagglekit.tuning.search import search_pipeline
 
     check_backend(backend, scheduler)
     if metric:

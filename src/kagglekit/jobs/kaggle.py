@@ -37,14 +37,14 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
         Poll Kaggle until the submission is scored.
     wait_timeout : float, optional
         Seconds to wait in all (default
-        :data:`kagglekit.submissions.scoring.WAIT_TIMEOUT_S`).
+        :data:`kagglekit.kaggle.leaderboard.WAIT_TIMEOUT_S`).
     log : callable, default=print
         Receives progress lines: the upload's answer, then the wait.
 
     Returns
     -------
     dict
-        :func:`kagglekit.submissions.kaggle_api.submit`'s answer, plus ``checked_against``,
+        :func:`kagglekit.kaggle.api.submit`'s answer, plus ``checked_against``,
         ``history`` (the history file) and, with ``wait``, ``public_score`` and
         ``private_score``.
 
@@ -54,11 +54,11 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
         The file does not fit, the upload failed, Kaggle reported a scoring error (with its
         reason), or the wait timed out (the submission itself was made and recorded).
     """
-    from kagglekit.submissions import history, scoring  # import kaggle lazily
-    from kagglekit.submissions.client import check_competition
+    from kagglekit.kaggle import history, leaderboard  # import kaggle lazily
+    from kagglekit.kaggle.api import submit as upload
+    from kagglekit.kaggle.client import check_competition
     from kagglekit.submissions.export import submission_origin
     from kagglekit.submissions.formats import check_submission_file
-    from kagglekit.submissions.kaggle_api import submit as upload
 
     check_competition(competition)
     path = Path(file) if file else latest_submission(folder)
@@ -86,9 +86,9 @@ def submit(file=None, *, competition: str = "titanic", message: str | None = Non
     if not result["ref"]:
         raise KagglekitError("Kaggle returned no submission id, so it cannot be followed: "
                              f"see `kagglekit submissions {competition}`")
-    timeout = scoring.WAIT_TIMEOUT_S if wait_timeout is None else wait_timeout
+    timeout = leaderboard.WAIT_TIMEOUT_S if wait_timeout is None else wait_timeout
     log(f"waiting for Kaggle to score submission {result['ref']} (up to {timeout:g} s) ...")
-    scored = scoring.wait_for_score(competition, result["ref"], timeout_s=timeout)
+    scored = leaderboard.wait_for_score(competition, result["ref"], timeout_s=timeout)
     history.append_event(history_path, "scored", competition=competition, ref=result["ref"],
                          **{k: scored[k] for k in ("status", "public_score", "private_score",
                                                    "error")})
@@ -118,17 +118,17 @@ def submissions(competition: str, *, folder: str | Path = "submissions",
     Returns
     -------
     list of dict
-        Rows from :func:`kagglekit.submissions.history.merge`, newest first.
+        Rows from :func:`kagglekit.kaggle.history.merge`, newest first.
     """
-    from kagglekit.submissions import history
-    from kagglekit.submissions.client import check_competition
+    from kagglekit.kaggle import history
+    from kagglekit.kaggle.client import check_competition
 
     check_competition(competition)
     history_path = Path(folder) / history.HISTORY_FILE
     local = history.read_history(history_path, competition)
     if local_only:
         return history.merge(local, None)
-    from kagglekit.submissions.scoring import list_submissions
+    from kagglekit.kaggle.leaderboard import list_submissions
 
     try:
         remote = list_submissions(competition)

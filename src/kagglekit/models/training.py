@@ -78,27 +78,3 @@ class BestWeights(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.weights is not None:
             self.model.set_weights(self.weights)
-
-
-class TimeBudget(keras.callbacks.Callback):
-    """Stop any Keras training after the batch that passes ``max_seconds`` (for networks
-    without a ``max_seconds`` parameter, e.g. ``KerasClassifier(callbacks=[TimeBudget(60)])``).
-
-    Attributes
-    ----------
-    stopped : bool
-        Whether the last training was cut short.
-    """
-
-    def __init__(self, max_seconds: float):
-        super().__init__()
-        self.max_seconds = max_seconds
-        self.stopped = False
-
-    def on_train_begin(self, logs=None):
-        self.start, self.stopped = time.perf_counter(), False
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.perf_counter() - self.start > self.max_seconds:
-            self.model.stop_training = True
-            self.stopped = True

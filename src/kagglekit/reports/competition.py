@@ -6,10 +6,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from kagglekit.evaluation.html import STYLE, html_table
 from kagglekit.evaluation.metrics import get_metric
-from kagglekit.evaluation.report import check_report_folder, environment
 from kagglekit.fileio import write_json_atomic, write_text_atomic
+from kagglekit.reports.html import STYLE, html_table
+from kagglekit.reports.report import check_report_folder, environment
 
 
 def competition_summary(result) -> dict:

@@ -1,6 +1,6 @@
 """Submit to Kaggle and download competition files through the official client.
 
-The client (kaggle 2.2.4) is reached through :mod:`kagglekit.submissions.client`, which
+The client (kaggle 2.2.4) is reached through :mod:`kagglekit.kaggle.client`, which
 imports it lazily, keeps it quiet, bounds its requests and turns every failure into a
 one-line :class:`~kagglekit.errors.KagglekitError` that says what to do.
 """
@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from kagglekit.errors import KagglekitError
-from kagglekit.submissions.client import authenticated_api, call_client, check_competition
+from kagglekit.kaggle.client import authenticated_api, call_client, check_competition
 
 __all__ = ["submit", "download_competition"]
 

@@ -6,11 +6,11 @@ import pytest
 
 from kagglekit import evaluate, make_pipeline
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import search as search_module
-from kagglekit.evaluation.search import search_pipeline
-from kagglekit.evaluation.search_report import format_table, save_best, write_search_report
-from kagglekit.evaluation.space import Distribution, load_params, load_space, parse_space
 from kagglekit.pipelines.params import route
+from kagglekit.reports.search import format_table, save_best, write_search_report
+from kagglekit.tuning import search as search_module
+from kagglekit.tuning.search import search_pipeline
+from kagglekit.tuning.space import Distribution, load_params, load_space, parse_space
 
 
 def _write(path, text):

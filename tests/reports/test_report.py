@@ -5,7 +5,7 @@ import pytest
 
 from kagglekit import evaluate
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.report import write_report
+from kagglekit.reports.report import write_report
 
 
 def test_report_folder_contents(tmp_path, titanic):

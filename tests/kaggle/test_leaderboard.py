@@ -7,7 +7,8 @@ import time
 import pytest
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions import client, scoring
+from kagglekit.kaggle import client
+from kagglekit.kaggle import leaderboard as scoring
 
 LIST_RPC = "/api/v1/competitions.CompetitionApiService/ListSubmissions"
 GET_RPC = "/api/v1/competitions.CompetitionApiService/GetSubmission"

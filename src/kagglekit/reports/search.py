@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from kagglekit.evaluation.metrics import label_of
-from kagglekit.evaluation.report import check_report_folder, data_summary, environment
-from kagglekit.evaluation.search import SearchResult
 from kagglekit.fileio import write_json_atomic, write_text_atomic
+from kagglekit.reports.report import check_report_folder, data_summary, environment
+from kagglekit.tuning.search import SearchResult
 
 
 def headline(result: SearchResult) -> str:

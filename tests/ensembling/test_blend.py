@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.blend import (
+from kagglekit.ensembling.blend import (
     fit_blend,
     greedy_blend,
     stacked_blend,
 )
-from kagglekit.evaluation.blend_gain import blend_gain, choose_blend
+from kagglekit.ensembling.blend_gain import blend_gain, choose_blend
+from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.metrics import get_metric
 
 rng = np.random.default_rng(0)

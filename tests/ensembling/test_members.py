@@ -10,7 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from kagglekit import evaluate
-from kagglekit.evaluation.ensembles import gain
+from kagglekit.ensembling.members import gain
 from kagglekit.models.ensembles import SeedEnsemble
 
 
@@ -88,7 +88,7 @@ def test_cv_scores_regression_members_by_rmse():
 
 def test_report_has_the_ensemble_gain_table(tmp_path):
     from kagglekit.data import Dataset
-    from kagglekit.evaluation.report import write_report
+    from kagglekit.reports.report import write_report
 
     X, y = _frame()
     vote = make_pipeline(StandardScaler(), VotingClassifier(_members(), voting="soft"))
@@ -111,7 +111,7 @@ def test_report_has_the_ensemble_gain_table(tmp_path):
 
 
 def test_gain_line_reads_the_numbers():
-    from kagglekit.evaluation.ensembles import gain_line
+    from kagglekit.ensembling.members import gain_line
 
     found = gain([0.80, 0.82, 0.84], {"a": [0.78, 0.80, 0.85], "b": [0.70, 0.70, 0.70]})
     assert gain_line(found) == ("gain over the best member (a, 0.8100): +0.0100 ± 0.0141 "

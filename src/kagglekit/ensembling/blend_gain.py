@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kagglekit.ensembling.blend import Blend, fit_blend, prepare_outputs, score_output
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.blend import Blend, fit_blend, prepare_outputs, score_output
 from kagglekit.evaluation.metrics import Metric
 
 
@@ -51,7 +51,7 @@ def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
     folds : array-like of int of shape (n,), or sequence of (train, test) index pairs
         Each row's fold (the cross-validation that made ``oof``; reuse its folds).
     method : str
-        The blend method to measure (one of :data:`kagglekit.evaluation.blend.METHODS`, or
+        The blend method to measure (one of :data:`kagglekit.ensembling.blend.METHODS`, or
         ``"auto"``: :func:`choose_blend` on each outer fold's inner rows).
 
     Returns

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kagglekit.submissions import history
+from kagglekit.kaggle import history
 
 
 def _submitted(path, ref, competition="titanic", **fields):

@@ -13,10 +13,10 @@ import pytest
 from joblib import Parallel, delayed
 
 from kagglekit import evaluate, make_pipeline
+from kagglekit import parallel as backends
 from kagglekit.cli import main
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import backends
-from kagglekit.evaluation.backends import parallel_backend
+from kagglekit.parallel import parallel_backend
 from tests.float32 import approx_tree
 
 
@@ -239,7 +239,7 @@ def test_cli_backend_mistakes_are_one_line_errors(monkeypatch, capsys):
 
 
 def test_search_on_dask_gives_the_local_table(cluster, titanic):
-    from kagglekit.evaluation.search import search_pipeline
+    from kagglekit.tuning.search import search_pipeline
 
     space = {"model__C": [0.1, 1.0], "model__class_weight": [None, "balanced"]}
     local = search_pipeline("titanic-logreg", titanic.X, titanic.y, space, method="grid",

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kagglekit.ensembling import members as ensembles
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation import curves, ensembles
+from kagglekit.evaluation import curves
 from kagglekit.evaluation.cv import CVResult
 from kagglekit.evaluation.metrics import label_of, lower_is_better
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
@@ -112,7 +113,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KagglekitError(f"cannot create report folder {folder}: {exc.strerror}") from exc
-    from kagglekit.evaluation import html, plots
+    from kagglekit.reports import html, plots
 
     ranked = rank(results)
     training = {r.pipeline: {"n_weights": r.n_weights, "histories": r.histories,
@@ -152,7 +153,7 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
 
 def ensemble_gains(results: list[CVResult]) -> dict:
     """Pipeline -> the gain of its ensemble over the best member on the headline metric
-    (:func:`kagglekit.evaluation.ensembles.gain`), for every result with members."""
+    (:func:`kagglekit.ensembling.members.gain`), for every result with members."""
     return {r.pipeline: r.gain for r in results if r.members}
 
 

@@ -178,7 +178,7 @@ def merge(local, remote):
     local : list of dict
         From :func:`read_history` (one competition).
     remote : list of dict or None
-        From :func:`kagglekit.submissions.scoring.list_submissions`; None when Kaggle was
+        From :func:`kagglekit.kaggle.leaderboard.list_submissions`; None when Kaggle was
         not asked.
 
     Returns
@@ -226,7 +226,7 @@ def learned_scores(local, remote):
     local : list of dict
         From :func:`read_history`.
     remote : list of dict
-        From :func:`kagglekit.submissions.scoring.list_submissions`.
+        From :func:`kagglekit.kaggle.leaderboard.list_submissions`.
 
     Returns
     -------

@@ -25,9 +25,9 @@ from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.cv import CVResult, evaluate, resolve
 from kagglekit.evaluation.engine import task_of
 from kagglekit.evaluation.metrics import lower_is_better
-from kagglekit.evaluation.space import Distribution, load_space, parse_space
 from kagglekit.pipelines.params import route
 from kagglekit.seeding import seed_pipeline
+from kagglekit.tuning.space import Distribution, load_space, parse_space
 
 METHODS = ("grid", "random", "bayes")
 
@@ -95,7 +95,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
         An unfitted pipeline, or a registered name (then ``X``/``y`` default to its dataset).
     X, y : training inputs and labels (or numeric targets).
     space : dict, str or Path
-        A space file or the mapping it holds (see :mod:`kagglekit.evaluation.space`).
+        A space file or the mapping it holds (see :mod:`kagglekit.tuning.space`).
         Names are checked before any training; a typo gets a suggestion.
     method : {"grid", "random", "bayes"}
         Every combination of the lists (at most ``trials`` of them), ``trials`` random
@@ -122,7 +122,7 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
 
     Examples
     --------
-    >>> from kagglekit.evaluation.search import search_pipeline
+    >>> from kagglekit.tuning.search import search_pipeline
     >>> result = search_pipeline("titanic-logreg", space={"model__C": [0.1, 1]},
     ...                          method="grid", trials=2, folds=3)
     >>> [t.trial for t in result.trials] != []

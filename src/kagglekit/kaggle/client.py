@@ -26,7 +26,7 @@ import os
 import re
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions.credentials import (
+from kagglekit.kaggle.credentials import (
     CREDENTIALS_HELP,
     REJECTED_HELP,
     TOKEN_REJECTED_HELP,
@@ -184,7 +184,7 @@ def _endpoint():
 def authenticated_api():
     """Return an authenticated client, or raise a one-line kagglekit error.
 
-    Warns (:class:`~kagglekit.submissions.credentials.CredentialsWarning`) when a
+    Warns (:class:`~kagglekit.kaggle.credentials.CredentialsWarning`) when a
     credentials file is readable by other users.
 
     Returns

@@ -14,7 +14,7 @@ Every blend combines *model outputs* (probability matrices in ``classes`` order,
 argmax for a label metric), as :func:`kagglekit.evaluation.metrics.prediction_for` does.
 
 A blend chosen on the out-of-fold predictions scores optimistically on them.
-:func:`kagglekit.evaluation.blend_gain.blend_gain` measures it honestly: for each outer
+:func:`kagglekit.ensembling.blend_gain.blend_gain` measures it honestly: for each outer
 fold it chooses the blend (and the best single model) on the other folds' rows and scores
 both on that fold.
 
@@ -61,7 +61,7 @@ class Blend:
         model's absolute coefficients, for reports only).
     oof_score : float
         Its score on the out-of-fold predictions it was chosen on (optimistic; see
-        :func:`kagglekit.evaluation.blend_gain.blend_gain` for an honest one).
+        :func:`kagglekit.ensembling.blend_gain.blend_gain` for an honest one).
     classes : tuple or None
         The sorted class labels of the probability columns (None for values).
     """
@@ -117,7 +117,7 @@ def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
     **options
         Passed to :func:`greedy_blend` or :func:`stacked_blend`. (Choosing between
         methods by their honest gain is
-        :func:`kagglekit.evaluation.blend_gain.choose_blend`.)
+        :func:`kagglekit.ensembling.blend_gain.choose_blend`.)
     """
     if method == "greedy":
         return greedy_blend(oof, y, metric, classes=classes, **options)

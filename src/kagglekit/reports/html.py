@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from kagglekit.evaluation.ensembles import GAIN_TEXT
+from kagglekit.ensembling.members import GAIN_TEXT
 from kagglekit.evaluation.metrics import label_of
 
 STYLE = """

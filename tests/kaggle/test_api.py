@@ -1,4 +1,4 @@
-"""End-to-end tests of kagglekit.submissions.kaggle_api: the real kaggle client, a fake server.
+"""End-to-end tests of kagglekit.kaggle.api: the real kaggle client, a fake server.
 
 kagglesdk sends every call to http://localhost:7777 when KAGGLE_API_ENVIRONMENT=TEST; the
 fake server (fake_kaggle.py) listens there. Nothing of kagglekit or kaggle is mocked.
@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from kagglekit.errors import CredentialsError, KagglekitError
-from kagglekit.submissions import client, kaggle_api
-from kagglekit.submissions.credentials import CredentialsWarning
-from tests.submissions.conftest import CSV_BYTES
-from tests.submissions.fake_kaggle import SilentServer
+from kagglekit.kaggle import api as kaggle_api
+from kagglekit.kaggle import client
+from kagglekit.kaggle.credentials import CredentialsWarning
+from tests.kaggle.fake_kaggle import SilentServer
+from tests.kaggle.conftest import CSV_BYTES
 
 
 def test_submit_uploads_file_and_message(fake, legacy_key, csv_file, capfd):
@@ -231,8 +232,8 @@ def test_importing_the_module_does_not_import_kaggle():
         spec = importlib.util.spec_from_file_location("probe", {str(kaggle_api.__file__)!r})
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
         added = {{m.split(".")[0] for m in set(sys.modules) - before}} & heavy
-        import kagglekit.submissions.kaggle_api, kagglekit.submissions.scoring
-        import kagglekit.submissions.history, kagglekit.submissions.formats
+        import kagglekit.kaggle.api, kagglekit.kaggle.leaderboard
+        import kagglekit.kaggle.history, kagglekit.submissions.formats
         print(sorted(added | {{m for m in ("kaggle", "kagglesdk") if m in sys.modules}}))
         """
     )
@@ -253,7 +254,7 @@ def test_first_use_without_credentials_prints_nothing(tmp_path):
         f"""
         import sys
         from kagglekit.errors import CredentialsError
-        from kagglekit.submissions.kaggle_api import submit
+        from kagglekit.kaggle.api import submit
         try:
             submit({str(csv)!r})
         except CredentialsError as exc:

@@ -1,6 +1,6 @@
 """Kaggle's view of your submissions: list them, read one, wait until one is scored.
 
-Calls go through the same bounded, quiet client as :mod:`kagglekit.submissions.kaggle_api`
+Calls go through the same bounded, quiet client as :mod:`kagglekit.kaggle.api`
 (RPCs ``ListSubmissions`` and ``GetSubmission`` of ``competitions.CompetitionApiService``).
 A submission is returned as a plain dict:
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from kagglekit.errors import KagglekitError
-from kagglekit.submissions.client import authenticated_api, call_client, check_competition
+from kagglekit.kaggle.client import authenticated_api, call_client, check_competition
 
 __all__ = ["list_submissions", "get_submission", "wait_for_score"]
 

@@ -13,7 +13,7 @@ import pytest
 
 from kagglekit import evaluate, make_pipeline
 from kagglekit.data.base import Dataset
-from kagglekit.evaluation.report import write_report
+from kagglekit.reports.report import write_report
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check_report.py"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -119,7 +119,7 @@ def test_regression_report_has_residuals_and_says_there_is_no_validation_curve(t
 
 
 def test_importing_kagglekit_does_not_import_matplotlib():
-    code = ("import sys, kagglekit, kagglekit.evaluation.report\n"
+    code = ("import sys, kagglekit, kagglekit.reports.report\n"
             "print('IMPORTED', 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60).stdout

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kagglekit.cli import main
-from kagglekit.submissions import scoring
+from kagglekit.kaggle import leaderboard as scoring
 from kagglekit.submissions.export import write_submission
 
 

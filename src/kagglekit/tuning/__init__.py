@@ -1,0 +1,1 @@
+"""Hyperparameter search (every trial is an engine evaluation) and search-space files."""
