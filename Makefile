@@ -26,8 +26,8 @@ run: setup  ## cross-validate, report, train, save the model and write a submiss
 submit: run  ## `make run`, then upload the newest submission (COMPETITION, default titanic)
 	$(BIN)/kagglekit submit --competition $(or $(COMPETITION),titanic)
 
-test: setup  ## the test suite (fast tests; slow real-data training is marked and small)
-	$(BIN)/python -m pytest -q
+test: setup  ## the test suite, in two processes (slow real-data training is marked and small)
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,7 +1,7 @@
 """Kaggle-style competitions built from the development tables, and their scoring.
 
-Usage: python benchmarks/competitions.py --out DIR [--seed N] [--time-limit S] [--build-only]
-[TABLE ...]
+Usage: python benchmarks/competitions.py --out DIR [--seed N] [--time-limit S] [--models M1,M2]
+[--build-only] [TABLE ...]
 
 For each table of ../shared/datasets/tabular/ (or $KAGGLEKIT_DATA_DIR/tabular) it writes
 ``DIR/<table>/train.csv`` (80 % of the rows, with the target), ``DIR/<table>/test.csv`` (the
@@ -213,8 +213,26 @@ def plain_hgb_score(folder: Path, solution, layout, metric: str) -> float:
     return scorer.score(y.to_numpy(), prediction_for(scorer, output, classes), classes=classes)
 
 
+def notebook_score(folder: Path, solution, layout, metric: str, seed: int) -> dict:
+    """The competitor's notebook (benchmarks/notebook.py) on train.csv, scored on the labels."""
+    from notebook import notebook
+
+    train = pd.read_csv(folder / "train.csv", low_memory=False)
+    test = pd.read_csv(folder / "test.csv", low_memory=False)
+    found = notebook(train, test, layout.target, layout.id_column, metric, seed=seed)
+    y = solution.set_index(layout.id_column).loc[test[layout.id_column]].iloc[:, 0]
+    scorer = get_metric(metric)
+    from kagglekit.evaluation.metrics import prediction_for
+
+    score = scorer.score(y.to_numpy(), prediction_for(scorer, found["output"],
+                                                      found["classes"]),
+                         classes=found["classes"])
+    return {"score": round(score, 6), "choice": found["choice"], "oof": found["oof"],
+            "seconds": found["seconds"]}
+
+
 def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
-              seed: int) -> dict:
+              seed: int, models=None, with_notebook: bool = False) -> dict:
     """The competition job on one folder, and the three scores on the held-back labels."""
     import tempfile
     import time
@@ -225,7 +243,8 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as subs:
         result = run_competition(folder.name, data_dir=folder.parent, metric=metric,
-                                 time_limit=time_limit, seed=seed, submissions=subs)
+                                 time_limit=time_limit, seed=seed, submissions=subs,
+                                 models=models)
         seconds = time.perf_counter() - start
         ensemble = score_submission(result.submission, solution_csv, metric)
         done = [r for r in result.runs if not r.skipped]
@@ -240,7 +259,9 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
     solution = pd.read_csv(solution_csv)
     baseline = plain_hgb_score(folder, solution, result.layout, metric)
     sign = 1 if scorer.greater_is_better else -1
-    return {"metric": metric, "ensemble": round(ensemble, 6),
+    anchor = notebook_score(folder, solution, result.layout, metric, seed) \
+        if with_notebook else None
+    return {"metric": metric, "ensemble": round(ensemble, 6), "notebook": anchor,
             "best_single": {"model": best.name, "score": round(single, 6)},
             "plain_hgb": round(baseline, 6),
             "ensemble_vs_best": "level or better" if sign * (ensemble - single) >= -1e-12
@@ -259,6 +280,9 @@ def main() -> None:
     parser.add_argument("--out", required=True, help="folder for the competitions")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--models", help="comma-separated models (default: the run's own)")
+    parser.add_argument("--notebook", action="store_true",
+                        help="also the LightGBM + CatBoost notebook (benchmarks/notebook.py)")
     parser.add_argument("--build-only", action="store_true",
                         help="only write the competition folders")
     args = parser.parse_args()
@@ -274,8 +298,9 @@ def main() -> None:
                   flush=True)
             continue
         scores = run_table(Path(args.out) / table, Path(args.out) / f"{table}.solution.csv",
-                           metric, args.time_limit, args.seed)
-        print(json.dumps({"benchmark": "competitions", "table": table,
+                           metric, args.time_limit, args.seed,
+                           args.models.split(",") if args.models else None, args.notebook)
+        print(json.dumps({"benchmark": "competitions", "table": table, "models": args.models,
                           "train": built["train"], "test": built["test"], **scores}),
               flush=True)
 

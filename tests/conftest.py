@@ -112,3 +112,17 @@ def legacy_key(fake, monkeypatch):
 
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+KAGGLE_PORT_FIXTURES = {"fake", "legacy_key", "free_port", "kaggle"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs), every test that may
+    serve the fake Kaggle API on its fixed port 7777 runs in one worker, one at a time."""
+    for item in items:
+        if item.nodeid.startswith("tests/kaggle/") or \
+                KAGGLE_PORT_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                ("test_readme_commands" in item.nodeid and any(
+                    word in item.nodeid for word in ("[submit", "[submissions", "[competitions"))):
+            item.add_marker(pytest.mark.xdist_group("kaggle-port"))

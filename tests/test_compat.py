@@ -28,6 +28,8 @@ def test_param_validation_constraints():
 
     assert _compat.Interval(Integral, 1, None, closed="left").is_satisfied_by(3)
     assert _compat.HasMethods(["fit"]).is_satisfied_by(LogisticRegression())
+    assert _compat.StrOptions({"a", "b"}).is_satisfied_by("a")
+    assert not _compat.StrOptions({"a", "b"}).is_satisfied_by("c")
 
 
 def test_final_estimator_has_and_pipeline_can_transform():

@@ -13,7 +13,7 @@ import sys
 from sklearn.base import _fit_context as fit_context  # noqa: F401  (validated fit wrapper)
 from sklearn.pipeline import Pipeline
 from sklearn.pipeline import _final_estimator_has as final_estimator_has  # noqa: F401
-from sklearn.utils._param_validation import HasMethods, Interval  # noqa: F401
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions  # noqa: F401
 from sklearn.utils._set_output import _get_output_config
 
 #: ``available_if`` condition of scikit-learn's own ``Pipeline.transform``.

@@ -160,3 +160,18 @@ def test_competition_takes_id_and_drop(tmp_path, monkeypatch, capsys):
     assert written["row"].tolist() == test["row"].tolist()
     assert main([*argv, "--id", "row", "--drop", "nope"]) == 2
     assert "--drop: train.csv has no column 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind,metric", [("binary", "roc_auc"), ("multiclass", "log_loss"),
+                                         ("regression", "rmse")])
+def test_lightgbm_and_catboost_compete_and_blend(tmp_path, kind, metric):
+    train, test, sample = _competition(tmp_path, kind)
+    result = run_competition("comp", data_dir=tmp_path, metric=metric,
+                             models=["catboost", "lgbm", "logreg"], folds=3,
+                             submissions=tmp_path / "subs")
+    assert [r.name for r in result.runs] == ["logreg", "lgbm", "catboost"]  # fastest first
+    assert all(len(r.folds) == 3 and not r.skipped for r in result.runs)
+    assert {r.pipeline for r in result.runs} == {"tabular-logreg", "tabular-lgbm",
+                                                 "tabular-catboost"}
+    written = pd.read_csv(result.submission)
+    assert list(written.columns) == list(sample.columns) and len(written) == len(test)

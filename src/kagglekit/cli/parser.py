@@ -40,10 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: inferred from the target")
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
-    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf"), default=None,
+    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf", "lgbm",
+                                            "catboost"), default=None,
                        help="the tabular network (default: embeddings, robust scaling, "
                             "TabM-style heads), the classic dense net 64-32, logistic/ridge "
-                            "regression, gradient boosting or random forest")
+                            "regression, scikit-learn's gradient boosting, random forest, "
+                            "LightGBM or CatBoost (early stopping on an inner split)")
     add = functools.partial(sub.add_parser, parents=[common, tab])
 
     plain("list", help="list the registered pipelines")

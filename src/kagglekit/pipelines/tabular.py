@@ -12,12 +12,14 @@ from kagglekit.features.tabular import ColumnPlan, native_categorical, tabular_f
 from kagglekit.models import baselines
 from kagglekit.pipelines.lean import LeanPipeline, lean
 
-MODELS = ("dnn", "mlp", "logreg", "hgb", "rf")
+MODELS = ("dnn", "mlp", "logreg", "hgb", "rf", "lgbm", "catboost")
 """``--model`` choices: the tabular network, the classic dense net 64-32, linear (logistic /
-ridge), gradient boosting, forest."""
+ridge), scikit-learn's gradient boosting, forest, LightGBM, CatBoost."""
 
 #: The feature layout (see :func:`~kagglekit.features.tabular.tabular_features`) of each model.
-LAYOUT = {"dnn": "net", "mlp": "onehot", "logreg": "onehot", "hgb": "tree", "rf": "onehot"}
+LAYOUT = {"dnn": "net", "mlp": "onehot", "logreg": "onehot", "hgb": "tree", "rf": "onehot",
+          "lgbm": "tree", "catboost": "tree"}
+LIBRARY = {"lgbm": "lightgbm", "catboost": "catboost"}
 
 
 def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
@@ -31,8 +33,12 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
     ``mlp`` is the classic dense net 64-32 (dropout 0.1, batch 32, 100 epochs; output layer
     and loss follow the target, see :func:`kagglekit.models.dense.output_spec`; for
     regression its target is standardized inside the pipeline), the ``dnn`` before the
-    tabular network. ``hgb`` is gradient boosting with native categories. ``logreg`` is
-    logistic regression, or ridge regression for a numeric target.
+    tabular network. ``hgb`` is scikit-learn's gradient boosting with native categories
+    (fixed 200 iterations). ``lgbm`` and ``catboost`` are LightGBM and CatBoost with native
+    categories and early stopping on a split of the training rows
+    (:class:`~kagglekit.models.gbdt.BoostedTreesClassifier` / ``Regressor``; a time budget
+    ``model__max_seconds``). ``logreg`` is logistic regression, or ridge regression for a
+    numeric target.
     """
     if model not in MODELS:
         raise KagglekitError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")
@@ -47,6 +53,11 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
         native = list(range(len(native_categorical(plan)))) or None
         estimator = (baselines.gradient_boosting_regressor(categorical_features=native)
                      if regression else baselines.gradient_boosting(categorical_features=native))
+    elif model in LIBRARY:
+        from kagglekit.models.gbdt import BoostedTreesClassifier, BoostedTreesRegressor
+
+        cls = BoostedTreesRegressor if regression else BoostedTreesClassifier
+        estimator = cls(LIBRARY[model], n_categorical=len(native_categorical(plan)))
     else:
         estimator = (baselines.random_forest_regressor() if regression
                      else baselines.random_forest())
