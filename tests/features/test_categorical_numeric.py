@@ -4,10 +4,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.features.categorical import CategoryCodes
 from kagglekit.features.numeric import RobustScaleClip
+from tests.checks import parametrize_with_checks
 
 
 def test_codes_by_frequency_with_zero_for_rare_unseen_and_rare_missing():

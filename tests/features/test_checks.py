@@ -1,7 +1,5 @@
 """scikit-learn's own estimator checks on every transformer kagglekit defines."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
 from kagglekit.features import (
     CabinDeck,
     FamilySize,
@@ -11,6 +9,7 @@ from kagglekit.features import (
     InputSchema,
     NameFeatures,
 )
+from tests.checks import parametrize_with_checks
 
 _TEXT_OUTPUT = "outputs text categories (titles, decks); the check compares outputs numerically"
 _TEXT_CHECKS = ("check_pipeline_consistency", "check_estimators_pickle",

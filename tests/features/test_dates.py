@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.features.dates import DateFeatures, is_date_column, parse_dates
+from tests.checks import parametrize_with_checks
 
 
 def test_parts_of_dates_and_datetimes():

@@ -19,8 +19,8 @@ from kagglekit.errors import CredentialsError, KagglekitError
 from kagglekit.kaggle import api as kaggle_api
 from kagglekit.kaggle import client
 from kagglekit.kaggle.credentials import CredentialsWarning
-from tests.kaggle.fake_kaggle import SilentServer
 from tests.kaggle.conftest import CSV_BYTES
+from tests.kaggle.fake_kaggle import SilentServer
 
 
 def test_submit_uploads_file_and_message(fake, legacy_key, csv_file, capfd):

@@ -11,9 +11,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.models.ensembles import SeedEnsemble
+from tests.checks import parametrize_with_checks
 from tests.float32 import PROBA_ATOL
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.models.gbdt import BoostedTreesClassifier, BoostedTreesRegressor
+from tests.checks import parametrize_with_checks
 
 TINY = {"max_rounds": 20, "patience": 5}
 

@@ -1,9 +1,8 @@
 """scikit-learn's own estimator checks on kagglekit's SciKeras subclasses."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
 from kagglekit.models.dense import build_dense_net
 from kagglekit.models.keras import KerasClassifier, KerasRegressor
+from tests.checks import parametrize_with_checks
 
 SCIKERAS_CHECKS_FAIL = {
     "check_estimator_tags_renamed":

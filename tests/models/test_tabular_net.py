@@ -8,9 +8,9 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit.models.tabular import TabularNetClassifier, TabularNetRegressor
+from tests.checks import parametrize_with_checks
 from tests.models.test_keras_checks import SCIKERAS_CHECKS_FAIL
 
 FAST = {"target_steps": 200, "min_epochs": 1, "max_epochs": 200, "batch_size": 64,

@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit import load, make_pipeline, save
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.holdout import evaluate_holdout
 from kagglekit.features.images import ImageScaler
 from kagglekit.reports.holdout import write_holdout_report
+from tests.checks import parametrize_with_checks
 from tests.float32 import PROBA_ATOL
 
 

@@ -8,11 +8,11 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kagglekit import make_pipeline
 from kagglekit.pipelines import lean
 from kagglekit.pipelines.lean import LeanColumnTransformer, LeanPipeline
+from tests.checks import parametrize_with_checks
 from tests.float32 import PROBA_ATOL
 
 
