@@ -27,7 +27,7 @@ submit: run  ## `make run`, then upload the newest submission (COMPETITION, defa
 	$(BIN)/kagglekit submit --competition $(or $(COMPETITION),titanic)
 
 test: setup  ## the test suite, in two processes (slow real-data training is marked and small)
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2
 
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -92,10 +92,30 @@ def isolated_env(tmp_path, monkeypatch):
     return tmp_path
 
 
+@contextlib.contextmanager
+def kaggle_port():
+    """Hold the fake Kaggle API's fixed port 7777 for this process: ``make test`` runs the
+    suite in two processes (pytest -n 2), and a test serving or probing the port waits here
+    while the other process's test uses it."""
+    import fcntl
+    import tempfile
+
+    lock = Path(tempfile.gettempdir()) / "kagglekit-tests-port-7777.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture
 def free_port():
-    if port_in_use():
-        pytest.skip("port 7777 (fixed by kagglesdk for KAGGLE_API_ENVIRONMENT=TEST) is in use")
+    with kaggle_port():
+        if port_in_use():
+            pytest.skip("port 7777 (fixed by kagglesdk for KAGGLE_API_ENVIRONMENT=TEST) is "
+                        "in use by another program")
+        yield
 
 
 @pytest.fixture
@@ -114,15 +134,3 @@ def legacy_key(fake, monkeypatch):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-KAGGLE_PORT_FIXTURES = {"fake", "legacy_key", "free_port", "kaggle"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """With ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs), every test that may
-    serve the fake Kaggle API on its fixed port 7777 runs in one worker, one at a time."""
-    for item in items:
-        if item.nodeid.startswith("tests/kaggle/") or \
-                KAGGLE_PORT_FIXTURES & set(getattr(item, "fixturenames", ())) or \
-                ("test_readme_commands" in item.nodeid and any(
-                    word in item.nodeid for word in ("[submit", "[submissions", "[competitions"))):
-            item.add_marker(pytest.mark.xdist_group("kaggle-port"))

@@ -26,7 +26,6 @@ import pytest
 
 from kagglekit.cli import main
 from tests.conftest import SHARED
-from tests.kaggle.fake_kaggle import FakeKaggle, port_in_use
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -228,23 +227,14 @@ def scheduler():
 
 
 @pytest.fixture
-def kaggle(request, tmp_path, monkeypatch):
-    """The fake Kaggle server with a legacy key, for commands that talk to Kaggle."""
+def kaggle(request, monkeypatch):
+    """The fake Kaggle server (tests/conftest.py's) with a legacy key, for commands that talk
+    to Kaggle."""
     request.getfixturevalue("kaggle_imported_offline")
-    if port_in_use():
-        pytest.skip("port 7777 (fixed by kagglesdk for KAGGLE_API_ENVIRONMENT=TEST) is in use")
-    for name in [n for n in __import__("os").environ if n.startswith("KAGGLE_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "kaggle-config"))
-    monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "TEST")
-    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    with FakeKaggle() as server:
-        monkeypatch.setenv("KAGGLE_USERNAME", server.state.username)
-        monkeypatch.setenv("KAGGLE_KEY", server.state.key)
-        yield server
+    server = request.getfixturevalue("fake")
+    monkeypatch.setenv("KAGGLE_USERNAME", server.state.username)
+    monkeypatch.setenv("KAGGLE_KEY", server.state.key)
+    return server
 
 
 KAGGLE_COMMANDS = ("submit", "submissions", "competitions")

@@ -21,8 +21,16 @@ def table(n=1200, seed=0):
     return np.column_stack([codes, numeric]), signal
 
 
+EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data":
+        "a repeated row can land in both the training and the early-stopping split, so "
+        "weighting a row is not the same as repeating it",
+}
+
+
 @parametrize_with_checks([cls(library, **TINY) for library in ("lightgbm", "catboost")
-                          for cls in (BoostedTreesClassifier, BoostedTreesRegressor)])
+                          for cls in (BoostedTreesClassifier, BoostedTreesRegressor)],
+                         expected_failed_checks=EXPECTED_FAILURES)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

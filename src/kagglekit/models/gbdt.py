@@ -71,8 +71,14 @@ class _BoostedTrees(BaseEstimator):
         if self.n_categorical > X.shape[1]:
             raise ValueError(f"n_categorical={self.n_categorical} but X has {X.shape[1]} "
                              "columns")
+        weights = None
+        if sample_weight is not None:  # rows of weight 0 count for nothing: left out
+            weights = _checked_weights(sample_weight, len(y))
+            X, y, weights = X[weights > 0], y[weights > 0], weights[weights > 0]
+        if len(y) < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 samples to hold some "
+                             f"out for early stopping; got {len(y)} sample")
         target = self._encode_target(y)
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         train, val = self._split(target)
         start = time.perf_counter()
         fit = _fit_lightgbm if self.library == "lightgbm" else _fit_catboost
@@ -159,11 +165,13 @@ class BoostedTreesClassifier(ClassifierMixin, _BoostedTrees):
 
     def predict_proba(self, X):
         """Probabilities (n, k) in ``classes_`` order."""
-        proba = np.asarray(self.booster_.predict_proba(self._raw(X)), dtype=float)
+        rows = self._raw(X)
+        proba = np.asarray(self.booster_.predict_proba(rows), dtype=float)
         return proba.reshape(len(proba), len(self.classes_))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class BoostedTreesRegressor(RegressorMixin, _BoostedTrees):
@@ -176,7 +184,19 @@ class BoostedTreesRegressor(RegressorMixin, _BoostedTrees):
         return np.asarray(y, dtype=float)
 
     def predict(self, X):
-        return np.asarray(self.booster_.predict(self._raw(X)), dtype=float).reshape(-1)
+        rows = self._raw(X)
+        return np.asarray(self.booster_.predict(rows), dtype=float).reshape(-1)
+
+
+def _checked_weights(sample_weight, n: int) -> np.ndarray:
+    weights = np.asarray(sample_weight, dtype=float)
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight.shape == {weights.shape}, expected ({n},)")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must be finite and >= 0")
+    if not weights.any():
+        raise ValueError("every sample weight is zero: nothing to learn from")
+    return weights
 
 
 def _deadline_reached(estimator, start):
