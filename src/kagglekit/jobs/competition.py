@@ -25,6 +25,7 @@ from kagglekit.jobs.competition_files import (
     read_competition,
     write_competition_submission,
 )
+from kagglekit.submissions.checks import check_competition_files
 
 MODELS = ("logreg", "hgb", "dnn")
 """The default models, in training order (fast ones first)."""
@@ -186,8 +187,9 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     log=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
-    The steps: read the three files, settle the layout and the metric, warn about leaking
-    columns, cross-validate each model through the engine, blend, write, report.
+    The steps: read the three files, settle the layout and the metric, check the files
+    against each other, warn about leaking columns, cross-validate each model through the
+    engine, blend, write, report.
 
     Parameters
     ----------
@@ -236,6 +238,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     say(f"{name}: {len(train)} training rows, {len(test)} test rows; target "
         f"{layout.target!r} ({layout.task}), id {layout.id_column!r}; the submission holds "
         f"{layout.submission.replace('_', ' ')}; metric {scorer.name} ({source})")
+    for line in check_competition_files(train, test, sample, layout):
+        say(line)
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
     leaks = warn_leaks(X, y, layout)
