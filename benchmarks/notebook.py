@@ -47,8 +47,9 @@ def _catboost(regression, X, y, X_val, y_val, seed, categorical):
 
     def text(frame):
         frame = frame.copy()
-        for column in categorical:
-            frame[column] = frame[column].astype(str)
+        for column in categorical:  # CatBoost takes text categories, a missing one too
+            frame[column] = frame[column].astype(object).where(frame[column].notna(),
+                                                               "missing").astype(str)
         return frame
 
     cls = catboost.CatBoostRegressor if regression else catboost.CatBoostClassifier

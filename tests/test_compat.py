@@ -97,3 +97,21 @@ def test_moved_modules_unpickle(monkeypatch):
     assert type(loaded) is lean.LeanPipeline
     np.testing.assert_array_equal(loaded.transform(np.ones((1, 1))),
                                   pipe.transform(np.ones((1, 1))))  # same arithmetic, exact
+
+
+def test_seeding_leaves_deprecated_random_states_alone():
+    """scikit-learn 1.9 deprecated TargetEncoder.random_state (its `cv` splitter is seeded
+    instead); seeding a pipeline must not set it and make users see a FutureWarning."""
+    import warnings
+
+    import numpy as np
+    from sklearn.model_selection import KFold
+    from sklearn.preprocessing import TargetEncoder
+
+    from kagglekit.seeding import seed_pipeline
+
+    encoder = seed_pipeline(TargetEncoder(cv=KFold(3, shuffle=True, random_state=0)), 5)
+    X, y = np.array([["a"], ["b"], ["a"], ["b"], ["a"], ["b"]]), np.array([0, 1, 0, 1, 1, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        encoder.fit_transform(X, y)

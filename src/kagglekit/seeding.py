@@ -13,7 +13,12 @@ def seed_pipeline(estimator, seed):
     -------
     The same ``estimator``.
     """
-    keys = [k for k in estimator.get_params(deep=True)
-            if k == "random_state" or k.endswith("__random_state")]
+    params = estimator.get_params(deep=True)
+    # A parameter scikit-learn deprecated (its value is the string "deprecated", e.g.
+    # TargetEncoder.random_state in 1.9, seeded through its `cv` splitter instead) is left
+    # alone: setting it only makes a FutureWarning that users would see.
+    keys = [k for k, v in params.items()
+            if (k == "random_state" or k.endswith("__random_state")) and
+            not (isinstance(v, str) and v == "deprecated")]
     estimator.set_params(**dict.fromkeys(keys, seed))
     return estimator
