@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="bound the whole run; slow models are skipped, the submission is "
                            "always written")
     comp.add_argument("--models", metavar="M1,M2",
-                      help="models to cross-validate and blend (default: logreg,hgb,dnn)")
+                      help="models to cross-validate and blend, among logreg, hgb, lgbm, "
+                           "catboost, rf, mlp, dnn (default: logreg,hgb,lgbm,catboost,dnn)")
     comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
     return parser
 
