@@ -77,7 +77,8 @@ def test_each_kind_writes_a_valid_submission(tmp_path, kind, metric):
     assert sign * (result.score - best) >= -1e-12  # never worse than its best member
 
 
-def test_label_metrics_write_labels_in_the_training_type(tmp_path, capsys):
+def test_label_metrics_write_labels_in_the_training_type(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the submission goes to ./submissions, not the checkout's
     train, test, sample = _competition(tmp_path / "first", "binary")
     _write(tmp_path / "comp", train, test, sample.assign(y="bad"))  # a label placeholder
     assert main(["--data-dir", str(tmp_path), "run", "--competition", "comp", "--metric",
