@@ -247,9 +247,9 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     y = train[layout.target].to_numpy()
     leaks = warn_leaks(X, y, layout)
     splits = list(splitter(layout.task, folds, seed).split(X, y))
-    runs = cross_validate_models(name, models or MODELS, layout, train, test, splits, scorer,
-                                 seed=seed, deadline=deadline, say=say, backend=backend,
-                                 scheduler=scheduler)
+    runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test, splits,
+                                 scorer, seed=seed, deadline=deadline, say=say,
+                                 backend=backend, scheduler=scheduler)
     done = [r for r in runs if not r.skipped]
     blend, gains = blend_runs(done, y, splits, scorer, layout)
     path = write_competition_submission(layout, test, blend.combine({r.name: r.test
@@ -298,13 +298,13 @@ def warn_leaks(X, y, layout) -> list:
     return leaks
 
 
-def cross_validate_models(name, models, layout, train, test, splits, scorer, *, seed: int,
-                          deadline: float, say, backend: str = "loky",
+def cross_validate_models(name, models, layout, train, X, y, test, splits, scorer, *,
+                          seed: int, deadline: float, say, backend: str = "loky",
                           scheduler: str | None = None) -> list[ModelRun]:
     """Each model on the same folds, fastest first, while time is left; when none finishes,
-    the training rows' class shares (or mean), so a valid submission is still written."""
-    X = train.drop(columns=[layout.target])
-    y = train[layout.target].to_numpy()
+    the training rows' class shares (or mean), so a valid submission is still written.
+    ``train`` (target included) gives the inferred columns; ``X, y`` are its features and
+    target."""
     order = _ordered(models)
     factories = model_factories(name, order, layout, train)
     runs = []
