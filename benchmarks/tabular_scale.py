@@ -61,7 +61,7 @@ def one(table: str, model: str, net_seconds: float | None) -> dict:
         train, test = synthetic(rows, seed=0), synthetic(20_000, seed=1)
         target = "y"
         plan = infer_columns(train, target)
-    pipeline = tabular_pipeline(plan, "dnn" if model == "net" else "hgb")
+    pipeline = tabular_pipeline(plan, model if model == "net" else "hgb")
     if model == "net" and net_seconds:
         pipeline.set_params(model__max_seconds=net_seconds)
     X, y = train.drop(columns=[target]), train[target]

@@ -2,7 +2,7 @@
 seven development tables of ../shared/datasets/tabular, car_purchase and Titanic.
 
 Models:
-- ``net``: ``tabular --model dnn`` (the tabular network; ``--net-seconds`` is its
+- ``net``: ``tabular --model net`` (the tabular network; ``--net-seconds`` is its
   ``max_seconds`` per fold, default 150: only flights reaches it);
 - ``classic``: today's network before the tabular net, on today's columns (text with more than
   50 values and dates dropped): dense 64-32, dropout 0.1, batch 32, 100 epochs, capped by a
@@ -104,7 +104,7 @@ def build(model: str, plan, old_plan, args):
     from kagglekit.pipelines.tabular import tabular_pipeline
 
     if model == "net":
-        pipeline = tabular_pipeline(plan, "dnn")
+        pipeline = tabular_pipeline(plan, "net")
         set_params(pipeline, {"model__max_seconds": args.net_seconds})
         return pipeline
     if model == "classic":

@@ -67,11 +67,11 @@ def test_drop_and_regression_task(people, capsys):
     assert not any("note" in e for e in err[1:])
 
 
-def test_dnn_train_predict_and_submission(people, capsys):
+def test_net_train_predict_and_submission(people, capsys):
     common = ["--csv", "people.csv", "--target", "bought", "--id", "pid", "--set", "epochs=2"]
     assert main(["train", "tabular", *common, "--out", "m.joblib"]) == 0
     manifest = json.loads(open("m.manifest.json").read())
-    assert manifest["pipeline"] == "tabular-dnn" and manifest["tabular"]["id_column"] == "pid"
+    assert manifest["pipeline"] == "tabular-net" and manifest["tabular"]["id_column"] == "pid"
     capsys.readouterr()
     assert main(["predict", "m.joblib", "new.csv"]) == 0
     predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
@@ -173,3 +173,10 @@ def test_run_tabular_with_a_test_csv_reports_trains_and_submits(people, workdir,
     manifest = json.loads(Path(model).with_name(Path(model).stem + ".manifest.json")
                           .read_text())
     assert manifest["tabular"]["target"] == "bought" and manifest["cv"]["n_splits"] == 3
+
+
+def test_old_model_name_dnn_warns_in_one_line_and_trains_the_network(people, capsys):
+    assert main(["evaluate", "tabular", "--csv", "people.csv", "--target", "bought", "--id",
+                 "pid", "--model", "dnn", "--folds", "2", "--set", "epochs=1"]) == 0
+    err = capsys.readouterr().err
+    assert "kagglekit: warning: model 'dnn' is now called 'net'" in err

@@ -110,7 +110,7 @@ def test_the_documentation_has_commands():
 
 def test_the_parser_reads_a_synopsis():
     line = ("kagglekit evaluate tabular --csv my.csv --target y [--id ID] "
-            "[--model dnn|logreg]   # comment")
+            "[--model net|logreg]   # comment")
     assert normalize(line) == ("evaluate", "tabular", "--csv", "my.csv", "--target", "y")
     assert normalize("kagglekit submission titanic-rf | models/hgb.joblib [--out DIR]") == (
         "submission", "titanic-rf")

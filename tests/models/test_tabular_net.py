@@ -82,9 +82,9 @@ def test_pipeline_with_dates_and_many_levels_trains_and_predicts_unseen_levels()
     plan = infer_columns(frame, "delay", id_column="id")
     assert plan.dates == ("day",) and plan.categorical == ("airport",)
     assert plan.high_cardinality == ("airport",) and "note" in plan.dropped
-    for model in ("dnn", "hgb", "logreg"):
+    for model in ("net", "hgb", "logreg"):
         pipeline = tabular_pipeline(plan, model)
-        if model == "dnn":
+        if model == "net":
             pipeline.set_params(**{f"model__{k}": v for k, v in FAST.items()})
         pipeline.fit(frame.drop(columns="delay"), frame.delay)
         new = frame.drop(columns="delay").iloc[:3].assign(airport="never seen", day="2021-07-01")
@@ -192,7 +192,7 @@ def test_real_table_beats_the_mean(shared_datasets):
     frame = pd.read_csv(shared_datasets / "tabular" / "concrete.csv")
     plan = infer_columns(frame, "compressive_strength", id_column="rownames")
     train, test = train_test_split(frame, test_size=0.2, random_state=0)
-    pipeline = tabular_pipeline(plan, "dnn").fit(train, train.compressive_strength)
+    pipeline = tabular_pipeline(plan, "net").fit(train, train.compressive_strength)
     rmse = np.sqrt(np.mean((pipeline.predict(test) - test.compressive_strength) ** 2))
     assert rmse < 0.4 * test.compressive_strength.std()   # measured ~0.3 (HGB ~0.3)
 

@@ -62,9 +62,11 @@ def job_spec(args, name: str):
         return spec.registered(name, args.data_dir, settings(args))
     if not args.csv or not args.target:
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
+    from kagglekit.pipelines.tabular import model_name
+
     options = spec.TabularOptions(csv=args.csv, target=args.target, id_column=args.id,
                                   task=args.task, drop=tuple(args.drop),
-                                  model=args.model or "dnn")
+                                  model=model_name(args.model or "net"))
     job = spec.tabular(options, settings(args))
     for line in job.notes:
         note(line)
@@ -288,7 +290,7 @@ def refuse_competition_options(args) -> None:
              "set": args.set, "csv": args.csv, "compare": args.compare is not None}
     if args.pipeline != "titanic-dnn":
         raise KagglekitError(f"--competition NAME takes its models from --models (e.g. "
-                             f"--models hgb,dnn); drop the pipeline name {args.pipeline!r}")
+                             f"--models hgb,net); drop the pipeline name {args.pipeline!r}")
     for option, why in COMPETITION_REFUSES.items():
         if given[option]:
             raise KagglekitError(why)

@@ -40,12 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: inferred from the target")
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
-    group.add_argument("--model", choices=("dnn", "mlp", "logreg", "hgb", "rf", "lgbm",
-                                            "catboost"), default=None,
-                       help="the tabular network (default: embeddings, robust scaling, "
-                            "TabM-style heads), the classic dense net 64-32, logistic/ridge "
-                            "regression, scikit-learn's gradient boosting, random forest, "
-                            "LightGBM or CatBoost (early stopping on an inner split)")
+    group.add_argument("--model", default=None, metavar="MODEL",
+                       help="net: the tabular network (default: embeddings, robust scaling, "
+                            "TabM-style heads); mlp: the classic dense net 64-32; logreg: "
+                            "logistic/ridge regression; hgb: scikit-learn's gradient boosting; "
+                            "random "
+                            "forest (rf), LightGBM (lgbm) or CatBoost (catboost; both with "
+                            "early stopping on an inner split)")
     add = functools.partial(sub.add_parser, parents=[common, tab])
 
     plain("list", help="list the registered pipelines")
@@ -179,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "always written")
     comp.add_argument("--models", metavar="M1,M2",
                       help="models to cross-validate and blend, among logreg, hgb, lgbm, "
-                           "catboost, rf, mlp, dnn (default: logreg,hgb,lgbm,catboost,dnn)")
+                           "catboost, rf, mlp, net (the tabular network) (default: "
+                           "logreg,hgb,lgbm,catboost,net)")
     comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
     return parser
 

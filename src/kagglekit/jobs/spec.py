@@ -25,7 +25,7 @@ class TabularOptions:
     id_column: str | None = None
     task: str | None = None
     drop: tuple[str, ...] = ()
-    model: str = "dnn"
+    model: str = "net"
 
     @property
     def name(self) -> str:

@@ -6,44 +6,59 @@ from __future__ import annotations
 
 from sklearn.pipeline import Pipeline
 
+import warnings
+
 from kagglekit.errors import KagglekitError
 from kagglekit.features.inputs import InputSchema
 from kagglekit.features.tabular import ColumnPlan, native_categorical, tabular_features
 from kagglekit.models import baselines
 from kagglekit.pipelines.lean import LeanPipeline, lean
 
-MODELS = ("dnn", "mlp", "logreg", "hgb", "rf", "lgbm", "catboost")
+MODELS = ("net", "mlp", "logreg", "hgb", "rf", "lgbm", "catboost")
 """``--model`` choices: the tabular network, the classic dense net 64-32, linear (logistic /
 ridge), scikit-learn's gradient boosting, forest, LightGBM, CatBoost."""
+RENAMED = {"dnn": "net"}
+"""Old model names that still work, with a warning: ``dnn`` was the tabular network's name
+until 2026-12-07 (the registered ``titanic-dnn`` and other dense nets keep theirs)."""
 
 #: The feature layout (see :func:`~kagglekit.features.tabular.tabular_features`) of each model.
-LAYOUT = {"dnn": "net", "mlp": "onehot", "logreg": "onehot", "hgb": "tree", "rf": "onehot",
+LAYOUT = {"net": "net", "mlp": "onehot", "logreg": "onehot", "hgb": "tree", "rf": "onehot",
           "lgbm": "tree", "catboost": "tree"}
 LIBRARY = {"lgbm": "lightgbm", "catboost": "catboost"}
 
 
-def tabular_pipeline(plan: ColumnPlan, model: str = "dnn") -> LeanPipeline:
+def model_name(model: str) -> str:
+    """``model`` under its current name, checked: an old name of :data:`RENAMED` gives a
+    one-line warning and its new name; an unknown one is an error."""
+    if model in RENAMED:
+        warnings.warn(f"model {model!r} is now called {RENAMED[model]!r}; use "
+                      f"{RENAMED[model]!r} (the old name will go)", FutureWarning, stacklevel=2)
+        return RENAMED[model]
+    if model not in MODELS:
+        raise KagglekitError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")
+    return model
+
+
+def tabular_pipeline(plan: ColumnPlan, model: str = "net") -> LeanPipeline:
     """An unfitted pipeline for the columns and task of ``plan``: the input check
     (:class:`~kagglekit.features.inputs.InputSchema`; the id and dropped columns are not
     required later), the inferred features, the model.
 
-    ``dnn`` is the tabular network (:class:`~kagglekit.models.tabular.TabularNetClassifier`
+    ``net`` is the tabular network (:class:`~kagglekit.models.tabular.TabularNetClassifier`
     / ``TabularNetRegressor``: robust scaling, periodic numeric embeddings, category
     embeddings, an internal validation split and a time budget ``model__max_seconds``).
     ``mlp`` is the classic dense net 64-32 (dropout 0.1, batch 32, 100 epochs; output layer
     and loss follow the target, see :func:`kagglekit.models.dense.output_spec`; for
-    regression its target is standardized inside the pipeline), the ``dnn`` before the
-    tabular network. ``hgb`` is scikit-learn's gradient boosting with native categories
-    (fixed 200 iterations). ``lgbm`` and ``catboost`` are LightGBM and CatBoost with native
+    regression its target is standardized inside the pipeline). ``hgb`` is scikit-learn's
+    gradient boosting with native categories (fixed 200 iterations). ``lgbm`` and ``catboost`` are LightGBM and CatBoost with native
     categories and early stopping on a split of the training rows
     (:class:`~kagglekit.models.gbdt.BoostedTreesClassifier` / ``Regressor``; a time budget
     ``model__max_seconds``). ``logreg`` is logistic regression, or ridge regression for a
     numeric target.
     """
-    if model not in MODELS:
-        raise KagglekitError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")
+    model = model_name(model)
     regression = plan.task == "regression"
-    if model == "dnn":
+    if model == "net":
         estimator = tabular_net(plan)
     elif model == "mlp":
         estimator = _net(regression)
