@@ -4,9 +4,9 @@ classic dense net or a scikit-learn baseline."""
 
 from __future__ import annotations
 
-from sklearn.pipeline import Pipeline
-
 import warnings
+
+from sklearn.pipeline import Pipeline
 
 from kagglekit.errors import KagglekitError
 from kagglekit.features.inputs import InputSchema
