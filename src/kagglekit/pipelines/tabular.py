@@ -50,8 +50,9 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "net") -> LeanPipeline:
     ``mlp`` is the classic dense net 64-32 (dropout 0.1, batch 32, 100 epochs; output layer
     and loss follow the target, see :func:`kagglekit.models.dense.output_spec`; for
     regression its target is standardized inside the pipeline). ``hgb`` is scikit-learn's
-    gradient boosting with native categories (fixed 200 iterations). ``lgbm`` and ``catboost`` are LightGBM and CatBoost with native
-    categories and early stopping on a split of the training rows
+    gradient boosting with native categories (fixed 200 iterations). ``lgbm`` and
+    ``catboost`` are LightGBM and CatBoost with native categories and early stopping on a
+    split of the training rows
     (:class:`~kagglekit.models.gbdt.BoostedTreesClassifier` / ``Regressor``; a time budget
     ``model__max_seconds``). ``logreg`` is logistic regression, or ridge regression for a
     numeric target.
