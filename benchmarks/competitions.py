@@ -1,7 +1,7 @@
 """Kaggle-style competitions built from the development tables, and their scoring.
 
 Usage: python benchmarks/competitions.py --out DIR [--seed N] [--time-limit S] [--models M1,M2]
-[--build-only] [TABLE ...]
+[--runs kagglekit,notebook,autogluon] [--autogluon-python PYTHON] [--build-only] [TABLE ...]
 
 For each table of ../shared/datasets/tabular/ (or $KAGGLEKIT_DATA_DIR/tabular) it writes
 ``DIR/<table>/train.csv`` (80 % of the rows, with the target), ``DIR/<table>/test.csv`` (the
@@ -11,12 +11,17 @@ first class for labels, the training mean for values) and, outside the competiti
 ``DIR/<table>.solution.csv`` (the held-back ids and labels). The split is seeded and
 stratified for classes.
 
-Then, unless ``--build-only``, it runs the competition job (what ``kagglekit run
---competition <table> --data-dir DIR --metric <metric> --time-limit 120`` does) on each
-folder, times it against the limit, and scores on the held-back labels: the submission it
-wrote, the best single model's fold-averaged test prediction, and a plain scikit-learn
-HistGradientBoosting pipeline (median / most-frequent imputation, one-hot encoding, default
-settings) fitted on all of train.csv. One JSON line per table.
+Then, unless ``--build-only``, it runs what ``--runs`` names on each folder and scores it on
+the held-back labels, one JSON line per table:
+- ``kagglekit``: the competition job (what ``kagglekit run --competition <table> --data-dir
+  DIR --metric <metric> --time-limit 120`` does), timed against the limit: the submission it
+  wrote, the best single model's fold-averaged test prediction, and a plain scikit-learn
+  HistGradientBoosting pipeline (median / most-frequent imputation, one-hot encoding, default
+  settings) fitted on all of train.csv;
+- ``notebook``: the competitor's 5-fold LightGBM + CatBoost notebook (benchmarks/notebook.py),
+  no time limit, its seconds reported;
+- ``autogluon``: AutoGluon ``medium_quality`` at the same limit, in its own virtual
+  environment (benchmarks/autogluon_anchor.py).
 """
 
 from __future__ import annotations
@@ -232,8 +237,9 @@ def notebook_score(folder: Path, solution, layout, metric: str, seed: int) -> di
 
 
 def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
-              seed: int, models=None, with_notebook: bool = False) -> dict:
-    """The competition job on one folder, and the three scores on the held-back labels."""
+              seed: int, models=None) -> dict:
+    """The competition job on one folder, scored on the held-back labels: the submission, the
+    best single model's fold-averaged test prediction, and the plain HGB baseline."""
     import tempfile
     import time
 
@@ -259,19 +265,42 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
     solution = pd.read_csv(solution_csv)
     baseline = plain_hgb_score(folder, solution, result.layout, metric)
     sign = 1 if scorer.greater_is_better else -1
-    anchor = notebook_score(folder, solution, result.layout, metric, seed) \
-        if with_notebook else None
-    return {"metric": metric, "ensemble": round(ensemble, 6), "notebook": anchor,
+    return {"ensemble": round(ensemble, 6),
             "best_single": {"model": best.name, "score": round(single, 6)},
             "plain_hgb": round(baseline, 6),
             "ensemble_vs_best": "level or better" if sign * (ensemble - single) >= -1e-12
             else "worse",
-            "ensemble_vs_hgb": "better" if sign * (ensemble - baseline) > 0 else "not better",
             "weights": {n: round(w, 3) for n, w in result.blend.weights.items() if w > 0},
+            "blend": result.blend.method,
             "cv": {r.name: (None if r.skipped else round(r.mean, 6)) for r in result.runs},
             "skipped": {r.name: r.skipped for r in result.runs if r.skipped},
-            "seconds": round(seconds, 1), "time_limit": time_limit,
-            "within_limit": seconds <= 1.1 * time_limit}
+            "plan": getattr(result, "plan", None),
+            "seconds": round(seconds, 1), "within_limit": seconds <= 1.1 * time_limit}
+
+
+def autogluon_score(folder: Path, solution_csv: Path, metric: str, time_limit: float,
+                    seed: int, python: str) -> dict:
+    """AutoGluon ``medium_quality`` (benchmarks/autogluon_anchor.py, run by ``python``, the
+    interpreter of its own virtual environment) on one folder, scored on the labels."""
+    import subprocess
+    import tempfile
+
+    script = Path(__file__).with_name("autogluon_anchor.py")
+    with tempfile.TemporaryDirectory() as out:
+        csv = Path(out) / "autogluon.csv"
+        done = subprocess.run([python, str(script), str(folder), metric, str(time_limit),
+                               str(csv), "--seed", str(seed)], capture_output=True, text=True,
+                              check=False)
+        if done.returncode:
+            raise KagglekitError(f"autogluon on {folder.name} failed: "
+                                 f"{done.stderr.strip().splitlines()[-1:]}")
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        score = score_submission(csv, solution_csv, metric)
+    return {"score": round(score, 6), **found}
+
+
+RUNS = ("kagglekit", "notebook", "autogluon")
+"""What ``--runs`` can put on each line."""
 
 
 def main() -> None:
@@ -281,11 +310,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--models", help="comma-separated models (default: the run's own)")
-    parser.add_argument("--notebook", action="store_true",
-                        help="also the LightGBM + CatBoost notebook (benchmarks/notebook.py)")
+    parser.add_argument("--runs", default="kagglekit",
+                        help="comma-separated, among kagglekit, notebook (the LightGBM + "
+                             "CatBoost notebook, benchmarks/notebook.py) and autogluon "
+                             "(default: kagglekit)")
+    parser.add_argument("--autogluon-python", metavar="PYTHON",
+                        help="the interpreter of the virtual environment with AutoGluon")
     parser.add_argument("--build-only", action="store_true",
                         help="only write the competition folders")
     args = parser.parse_args()
+    runs = args.runs.split(",")
+    if set(runs) - set(RUNS):
+        parser.error(f"--runs takes {', '.join(RUNS)}")
+    if "autogluon" in runs and not args.autogluon_python:
+        parser.error("--runs autogluon needs --autogluon-python PYTHON")
     root = Path(os.environ.get("KAGGLEKIT_DATA_DIR") or SHARED) / "tabular"
     for table in args.tables:
         target, id_column, drop, metric, per_class = TABLES[table]
@@ -297,12 +335,31 @@ def main() -> None:
             print(json.dumps({"benchmark": "competitions", "table": table, **built}),
                   flush=True)
             continue
-        scores = run_table(Path(args.out) / table, Path(args.out) / f"{table}.solution.csv",
-                           metric, args.time_limit, args.seed,
-                           args.models.split(",") if args.models else None, args.notebook)
-        print(json.dumps({"benchmark": "competitions", "table": table, "models": args.models,
-                          "train": built["train"], "test": built["test"], **scores}),
-              flush=True)
+        folder, solution = Path(args.out) / table, Path(args.out) / f"{table}.solution.csv"
+        line = {"benchmark": "competitions", "table": table, "seed": args.seed,
+                "metric": metric, "time_limit": args.time_limit, "models": args.models,
+                "train": built["train"], "test": built["test"]}
+        if "kagglekit" in runs:
+            line["kagglekit"] = run_table(folder, solution, metric, args.time_limit,
+                                          args.seed, args.models.split(",")
+                                          if args.models else None)
+        if "notebook" in runs:
+            line["notebook"] = notebook_score(folder, pd.read_csv(solution), table_layout(
+                folder, metric), metric, args.seed)
+        if "autogluon" in runs:
+            line["autogluon"] = autogluon_score(folder, solution, metric, args.time_limit,
+                                                args.seed, args.autogluon_python)
+        print(json.dumps(line), flush=True)
+
+
+def table_layout(folder: Path, metric: str):
+    """The layout kagglekit infers for a built folder (the baselines need its target, id and
+    classes)."""
+    from kagglekit.submissions.sample import infer_layout
+
+    train, test, sample = (pd.read_csv(folder / f, low_memory=False) for f in
+                           ("train.csv", "test.csv", "sample_submission.csv"))
+    return infer_layout(train, test, sample, metric=metric)
 
 
 if __name__ == "__main__":
