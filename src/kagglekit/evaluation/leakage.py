@@ -26,6 +26,7 @@ import pandas as pd
 from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from kagglekit.data.target import target_kind
 from kagglekit.errors import KagglekitError
 
 __all__ = ["Leak", "find_leaks", "single_column_scores", "THRESHOLD"]
@@ -128,13 +129,7 @@ def _task(y, task):
             raise KagglekitError(f"unknown task {task!r}; expected binary, multiclass or "
                                  f"regression")
         return task
-    values = pd.Series(np.asarray(y)).dropna()
-    distinct = values.nunique()
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if not numeric or distinct <= 2:
-        return "binary" if distinct <= 2 else "multiclass"
-    whole = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
-    return "multiclass" if whole and distinct <= 10 else "regression"
+    return target_kind(y)
 
 
 def _encode_target(y, task):

@@ -5,8 +5,9 @@ The rules, in order (each one is tested):
 
 1. The target, the id column and ``drop`` columns must exist; they are not features.
 2. The target may not have missing values and needs at least two distinct values.
-3. Task: ``classification`` when the target is text or boolean, or whole numbers with at most
-   ``max_classes`` distinct values; otherwise ``regression`` (``task=`` overrides; a
+3. Task (:func:`kagglekit.data.target.target_kind`): ``classification`` when the target is
+   text or boolean, or whole numbers with at most ``max_classes`` distinct values; otherwise
+   ``regression`` (``task=`` overrides; a
    regression target must be numeric).
 4. A column with no values at all is dropped, with a warning.
 5. A column with a single distinct value is dropped, with a warning (it carries no signal).
@@ -38,6 +39,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from kagglekit.data.target import MAX_CLASSES, target_kind
 from kagglekit.errors import DataError
 from kagglekit.features.categorical import CategoryCodes
 from kagglekit.features.dates import DateFeatures, is_date_column
@@ -105,7 +107,7 @@ class ColumnPlan:
 
 def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = None,
                   task: str | None = None, drop=(), max_categories: int = 50,
-                  max_classes: int = 20, source: str = "data", dates: bool = True,
+                  max_classes: int = MAX_CLASSES, source: str = "data", dates: bool = True,
                   high_cardinality: bool = True, max_level_share: float = 0.5) -> ColumnPlan:
     """Decide the task and each column's role (see the module docstring for the rules).
 
@@ -207,9 +209,8 @@ def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = N
 def _task(y: pd.Series, task: str | None, max_classes: int, source: str, target: str) -> str:
     numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
     if task is None:
-        whole = numeric and bool(np.all(np.mod(y.to_numpy(dtype=float), 1) == 0))
-        return "regression" if numeric and not (whole and y.nunique() <= max_classes) \
-            else "classification"
+        kind = target_kind(y, max_classes=max_classes)
+        return "regression" if kind == "regression" else "classification"
     if task not in TASKS:
         raise DataError(f"unknown task {task!r}; use one of {', '.join(TASKS)}")
     if task == "regression" and not numeric:

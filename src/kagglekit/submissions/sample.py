@@ -9,8 +9,9 @@ The rules (each one tested):
    none: the target is then the train.csv column (absent from test.csv) whose values are
    those class names, bare or prefixed with ``<target>_``. Labels may be numbers or strings;
    column names are strings (``"1"`` names the label 1).
-3. The task: binary for two classes; multiclass for text labels, or for whole numbers with
-   at most ``max_classes`` values; regression otherwise. A metric, when given, decides
+3. The task, as :func:`kagglekit.data.target.target_kind` says: binary for two classes;
+   multiclass for text labels, or for whole numbers with at most ``max_classes`` values;
+   regression otherwise. A metric, when given, decides
    between classes and values (``rmse`` on 0/1 is a regression).
 4. What the submission holds: ``"class_probabilities"`` (one column per class, in the
    sample's order and names), ``"values"`` (regression), and for one column of classes
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from kagglekit.data.target import MAX_CLASSES, target_kind
 from kagglekit.errors import DataError
 from kagglekit.evaluation.metrics import check_metric_task, get_metric, prediction_for
 
@@ -86,7 +88,7 @@ class CompetitionLayout:
 
 def infer_layout(train: pd.DataFrame, test: pd.DataFrame, sample: pd.DataFrame | None, *,
                  target: str | None = None, id_column: str | None = None, metric=None,
-                 max_classes: int = 10) -> CompetitionLayout:
+                 max_classes: int = MAX_CLASSES) -> CompetitionLayout:
     """Infer a competition's layout from its three files (see the module's rules).
 
     Parameters
@@ -99,7 +101,7 @@ def infer_layout(train: pd.DataFrame, test: pd.DataFrame, sample: pd.DataFrame |
         Override the inferred ones (``--target``, ``--id``).
     metric : str or Metric, optional
         The competition's metric: decides labels vs probabilities, and classes vs values.
-    max_classes : int, default=10
+    max_classes : int, default=MAX_CLASSES (20)
         A whole-number target with at most this many values is multiclass (without a
         metric that says otherwise).
 
@@ -278,10 +280,7 @@ def _task(labels, class_map, metric, max_classes, target):
     if metric is not None and metric.tasks == {"regression"}:
         raise DataError(f"{metric.name} scores values, but target {target!r} holds labels "
                         f"like {labels.iloc[0]!r}; choose a classification metric")
-    if not numeric or distinct == 2:
-        return "binary" if distinct == 2 else "multiclass"
-    whole = bool(np.all(np.mod(labels.to_numpy(dtype=float), 1) == 0))
-    return "multiclass" if whole and distinct <= max_classes else "regression"
+    return target_kind(labels, max_classes=max_classes)
 
 
 def _submission(sample, predicted, class_map, task, metric):
