@@ -3,14 +3,13 @@ self-contained ``report.html`` and ``plots/*.png``, like the cross-validation re
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
 from kagglekit.errors import KagglekitError
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
-from kagglekit.reports.html import STYLE
+from kagglekit.reports.markup import html_image, html_table, page
 from kagglekit.reports.report import check_report_folder, environment
 
 
@@ -109,18 +108,10 @@ def html(report: dict, figures: dict[str, bytes]) -> str:
         parts.append(f"<div class='note {kind}'><b>{escape(finding['claim'])}</b>: "
                      f"{verdict(finding['holds'])}. {escape(finding['measured'])}</div>")
     for title, table in report["tables"].items():
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in table["columns"])
-        body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-                       for row in table["rows"])
-        parts.append(f"<h2>{escape(title)}</h2><table><tr>{head}</tr>{body}</table>")
+        parts.append(f"<h2>{escape(title)}</h2>{html_table(table['columns'], table['rows'])}")
     if figures:
         parts.append("<h2>Figures</h2><div class=plots>")
-        for name, png in figures.items():
-            data = base64.b64encode(png).decode("ascii")
-            parts.append(f"<img alt='{escape(name)}' src='data:image/png;base64,{data}'>")
+        parts += [html_image(figures, name, name) for name in figures]
         parts.append("</div>")
     parts.append(f"<h2>Environment</h2><p>{escape(environment_line(report['environment']))}</p>")
-    return (f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
-            f"<title>kagglekit experiment: {escape(report['title'])}</title>\n"
-            f"<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(parts)
-            + "\n</body>\n</html>\n")
+    return page(f"kagglekit experiment: {report['title']}", "\n".join(parts))

@@ -1,6 +1,7 @@
-"""The tabular network as scikit-learn estimators: :class:`TabularNetClassifier` and
-:class:`TabularNetRegressor` (SciKeras estimators, subclasses of kagglekit's
-:class:`~kagglekit.models.keras.KerasClassifier` / ``KerasRegressor``).
+"""The tabular network (``--model net``) as scikit-learn estimators: :class:`TabularNetClassifier`
+and :class:`TabularNetRegressor` (SciKeras estimators, subclasses of kagglekit's
+:class:`~kagglekit.models.keras.KerasClassifier` / ``KerasRegressor``). The Keras network they
+train is built in :mod:`kagglekit.models.tabular_net`; this module is its training.
 
 They take one numeric matrix: numeric columns first, then ``n_categorical`` columns of integer
 category codes (0 = unknown, e.g. from :class:`kagglekit.features.categorical.CategoryCodes`).

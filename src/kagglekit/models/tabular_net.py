@@ -1,5 +1,7 @@
-"""The tabular network: one float32 matrix in (numeric columns first, then integer category
-codes), an MLP, and optionally k heads that share it (TabM-mini, Gorishniy et al. 2025).
+"""The tabular network's Keras layers (``--model net``; its scikit-learn estimators are in
+:mod:`kagglekit.models.tabular`): one float32 matrix in (numeric columns first, then integer
+category codes), an MLP, and optionally k heads that share it (TabM-mini, Gorishniy et al.
+2025).
 
 What goes in (see :func:`build_tabular_net`):
 

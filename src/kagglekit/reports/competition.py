@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kagglekit.evaluation.metrics import get_metric
 from kagglekit.fileio import write_json_atomic, write_text_atomic
-from kagglekit.reports.html import STYLE, html_table
+from kagglekit.reports.markup import html_table, md_table, page
 from kagglekit.reports.report import check_report_folder, environment
 
 
@@ -49,16 +49,12 @@ def write_competition_report(result, folder) -> Path:
     header, rows = _rows(summary)
     notes = _notes(summary)
     md = [f"# Competition run: {summary['competition']}", "", *[f"- {n}" for n in notes], "",
-          "| " + " | ".join(header) + " |", "|---" * len(header) + "|",
-          *["| " + " | ".join(map(str, row)) + " |" for row in rows], ""]
+          *md_table(header, rows), ""]
     write_text_atomic(folder / "report.md", "\n".join(md))
-    title = escape(f"kagglekit competition report: {summary['competition']}")
-    body = (f"<h1>{title}</h1>\n<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
+    title = f"kagglekit competition report: {summary['competition']}"
+    body = (f"<h1>{escape(title)}</h1>\n<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
             + "</ul>\n" + html_table(header, rows, best=0))
-    write_text_atomic(folder / "report.html",
-                      f"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
-                      f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-                      f"{body}\n</body>\n</html>\n")
+    write_text_atomic(folder / "report.html", page(title, body))
     return folder
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+from kagglekit.reports.markup import md_table
 
 
 def holdout_lines(result: dict, folder: Path | None = None) -> list[str]:
@@ -62,10 +63,8 @@ def write_holdout_report(result: dict, folder: str | Path) -> Path:
                 + ", ".join(f"{a:.4f}" for a in result["history"]["test_accuracy"])]
                if (result["history"] or {}).get("test_accuracy") else []), "",
              "Confusion matrix (rows: true class, columns: predicted):", "",
-             "| | " + " | ".join(names) + " |",
-             "|---" * (len(names) + 1) + "|"]
-    lines += [f"| {c} | " + " | ".join(map(str, row)) + " |"
-              for c, row in zip(names, result["confusion"], strict=True)]
+             *md_table(["", *names], [[c, *row] for c, row in
+                                      zip(names, result["confusion"], strict=True)])]
     lines += [""] + [f"![{p}]({p})" for p in images]
     write_text_atomic(folder / "report.md", "\n".join(lines) + "\n")
     return folder

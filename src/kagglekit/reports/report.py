@@ -17,6 +17,7 @@ from kagglekit.evaluation import curves
 from kagglekit.evaluation.cv import CVResult
 from kagglekit.evaluation.metrics import label_of, lower_is_better
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
+from kagglekit.reports.markup import md_table
 from kagglekit.versions import package_versions
 
 
@@ -187,22 +188,17 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
         f"{f' x {first.repeats} repeats' if first.repeats > 1 else ''}, shuffled, "
         f"seed {first.seed}. Mean ± standard deviation over folds; best {first.metric} first.",
         "",
-        "| pipeline | " + " | ".join(label_of(m) for m in metrics)
-        + " | fit s | predict s | parameters |",
-        "|---|" + "---|" * (len(metrics) + 3),
+        *md_table(["pipeline", *(label_of(m) for m in metrics), "fit s", "predict s",
+                   "parameters"],
+                  [[r.pipeline, *(f"{r.scores[m]['mean']:.4f} ± {r.scores[m]['std']:.4f}"
+                                  if m in r.scores else "" for m in metrics),
+                    f"{r.fit_seconds:.1f}", f"{r.predict_seconds:.2f}",
+                    "" if r.n_weights is None else r.n_weights] for r in ranked]),
     ]
-    for r in ranked:
-        cells = [f"{r.scores[m]['mean']:.4f} ± {r.scores[m]['std']:.4f}" if m in r.scores
-                 else "" for m in metrics]
-        lines.append(f"| {r.pipeline} | " + " | ".join(cells)
-                     + f" | {r.fit_seconds:.1f} | {r.predict_seconds:.2f} | "
-                     + ("" if r.n_weights is None else str(r.n_weights)) + " |")
     label = label_of(first.metric)
     lines += ["", f"## {label[0].upper()}{label[1:]} per fold", "",
-              "| pipeline | " + " | ".join(f"fold {i + 1}" for i in range(first.n_splits)) + " |",
-              "|---|" + "---|" * first.n_splits]
-    for r in ranked:
-        lines.append(f"| {r.pipeline} | " + " | ".join(f"{v:.4f}" for v in r.folds) + " |")
+              *md_table(["pipeline", *(f"fold {i + 1}" for i in range(first.n_splits))],
+                        [[r.pipeline, *(f"{v:.4f}" for v in r.folds)] for r in ranked])]
     epochs = [r for r in ranked if r.epochs]
     if epochs:
         lines += ["", "Epochs trained per fold: "
@@ -240,16 +236,14 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
 def _gain_lines(gains: dict) -> list[str]:
     if not gains:
         return []
-    lines = ["", "## Ensemble gain", "", ensembles.GAIN_TEXT, "",
-             "| ensemble | metric | ensemble | best member | gain ± std over folds | gain % "
-             "| folds better |", "|---|---|---|---|---|---|---|"]
-    for name, g in gains.items():
-        pct = "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %"
-        lines.append(f"| {name} | {label_of(g['metric'])} "
-                     f"| {g['ensemble_mean']:.4f} | {g['best_member']}: "
-                     f"{g['best_member_mean']:.4f} | {g['gain_mean']:+.4f} ± {g['gain_std']:.4f} "
-                     f"| {pct} | {g['folds_better']} of {len(g['folds'])} |")
-    return lines
+    rows = [[name, label_of(g["metric"]), f"{g['ensemble_mean']:.4f}",
+             f"{g['best_member']}: {g['best_member_mean']:.4f}",
+             f"{g['gain_mean']:+.4f} ± {g['gain_std']:.4f}",
+             "" if g["gain_pct"] is None else f"{g['gain_pct']:+.2f} %",
+             f"{g['folds_better']} of {len(g['folds'])}"] for name, g in gains.items()]
+    return ["", "## Ensemble gain", "", ensembles.GAIN_TEXT, "",
+            *md_table(["ensemble", "metric", "ensemble", "best member",
+                       "gain ± std over folds", "gain %", "folds better"], rows)]
 
 
 def _holdout_lines(ranked: list[CVResult]) -> list[str]:
@@ -260,12 +254,9 @@ def _holdout_lines(ranked: list[CVResult]) -> list[str]:
     lines = ["", "## Test set", "",
              f"Fitted on all training rows, scored on {scored[0].holdout['rows']} labelled test "
              "rows (for generated data: outside the training range where the split says so).",
-             "", "| pipeline | " + " | ".join(label_of(m) for m in metrics) + " |",
-             "|---|" + "---|" * len(metrics)]
-    for r in scored:
-        lines.append(f"| {r.pipeline} | "
-                     + " | ".join(f"{r.holdout.get(m, float('nan')):.4f}" for m in metrics)
-                     + " |")
+             "", *md_table(["pipeline", *(label_of(m) for m in metrics)],
+                           [[r.pipeline, *(f"{r.holdout.get(m, float('nan')):.4f}"
+                                           for m in metrics)] for r in scored])]
     return lines
 
 
@@ -293,7 +284,7 @@ def _summary_lines(ranked: list[CVResult]) -> list[str]:
             continue
         total = sum(layer["params"] for layer in r.model_summary)
         lines += ["", f"## Network: {r.pipeline} ({total} parameters)", "",
-                  "| layer | type | output shape | parameters |", "|---|---|---|---|"]
-        lines += [f"| {layer['layer']} | {layer['type']} | {layer['output_shape']} "
-                  f"| {layer['params']} |" for layer in r.model_summary]
+                  *md_table(["layer", "type", "output shape", "parameters"],
+                            [[layer["layer"], layer["type"], layer["output_shape"],
+                              layer["params"]] for layer in r.model_summary])]
     return lines

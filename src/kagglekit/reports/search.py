@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kagglekit.evaluation.metrics import label_of
 from kagglekit.fileio import write_json_atomic, write_text_atomic
+from kagglekit.reports.markup import md_table
 from kagglekit.reports.report import check_report_folder, data_summary, environment
 from kagglekit.tuning.search import SearchResult
 
@@ -63,9 +64,9 @@ def write_search_report(result: SearchResult, folder: str | Path, dataset=None) 
 def _markdown(result: SearchResult, report: dict) -> str:
     label = label_of(result.metric)
     lines = [f"# Hyperparameter search: {result.pipeline}", "", headline(result) + ".", "",
-             f"| trial | {label} | fit s | parameters |", "|---|---|---|---|"]
-    lines += [f"| {t.trial} | {t.mean:.4f} ± {t.std:.4f} | {t.fit_seconds:.1f} | "
-              f"`{_params_text(t.params).replace('|', '/')}` |" for t in result.trials]
+             *md_table(["trial", label, "fit s", "parameters"],
+                       [[t.trial, f"{t.mean:.4f} ± {t.std:.4f}", f"{t.fit_seconds:.1f}",
+                         f"`{_params_text(t.params)}`"] for t in result.trials])]
     lines += [""] + [f"- {line}" for line in _comparison(result)]
     lines += ["", "Best parameters (`kagglekit train PIPELINE --params FILE` takes this as a "
               "JSON file; `kagglekit search --save-best FILE` writes it):", "", "```json",
