@@ -134,3 +134,13 @@ def test_choose_blend_takes_the_best_honest_method_or_the_best_single_model():
     assert auto.mean > 0.5 and len(auto.gain) == 5
     with pytest.raises(KagglekitError, match="unknown blend method 'auto'"):
         fit_blend(oof, Y, "rmse", method="auto")  # choosing needs folds: choose_blend
+
+
+def test_stacking_wins_where_no_average_of_the_models_can():
+    # Each model predicts one half of the target: any weighted average is off by half the
+    # signal, while a linear model on the outputs adds them.
+    a, b = rng.normal(0, 1, N), rng.normal(0, 1, N)
+    blend, gains = choose_blend({"a": a, "b": b}, a + b, FOLDS, "rmse")
+    assert blend.method == "stacked"
+    assert gains["stacked"].mean > gains["greedy"].mean + 0.3
+    assert blend.oof_score == pytest.approx(0.0, abs=1e-6)

@@ -89,8 +89,8 @@ def choose_blend(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, 
 
     Each candidate's gain is measured with :func:`blend_gain` on ``folds``; the one with the
     highest mean gain is fitted on all rows. When no candidate beats the best single model
-    on average, the best single model is returned, so the choice is never knowingly worse
-    than the best member.
+    on average (mean gain below 0), the best single model is returned, so the choice is never
+    knowingly worse than the best member.
 
     Returns
     -------
@@ -101,7 +101,7 @@ def choose_blend(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, 
                            **(options if m == "greedy" else {}))
              for m in candidates}
     method = max(gains, key=lambda m: gains[m].mean)
-    if gains[method].mean <= 0:
+    if gains[method].mean < 0:
         method = "best"
     blend = fit_blend(oof, y, metric, method=method, classes=classes,
                       **(options if method == "greedy" else {}))

@@ -98,8 +98,13 @@ class CompetitionResult:
                 out.append(f"{run.name:<{width}}  {run.mean:.4f} ± {run.std:.4f}  "
                            f"{run.seconds:7.1f}")
         weights = ", ".join(f"{n} {w:.2f}" for n, w in self.blend.weights.items() if w > 0)
-        out.append(f"ensemble ({self.blend.method}: {weights}): {self.score:.4f} on the "
-                   "out-of-fold rows it was chosen on")
+        if self.blend.method == "best":
+            out.append(f"submission: the best single model ({weights.split()[0]}), "
+                       f"{self.score:.4f} out of fold"
+                       + ("; no blend gained on held-out folds" if self.gains else ""))
+        else:
+            out.append(f"ensemble ({self.blend.method}: {weights}): {self.score:.4f} on the "
+                       "out-of-fold rows it was chosen on")
         for method, gain in self.gains.items():
             used = " (used)" if method == self.blend.method else ""
             out.append(f"  {method} blend, weights chosen on the other folds: "
@@ -340,24 +345,23 @@ def _fill(run: ModelRun, found: dict) -> None:
 
 
 def blend_runs(done: list[ModelRun], y, splits, scorer, layout):
-    """The blend of the finished models' out-of-fold outputs and its honest gain (weights
-    chosen on the other folds): ``(Blend, {method: gain})``."""
+    """The submission's combination of the finished models' out-of-fold outputs:
+    ``(Blend, {method: gain})``.
+
+    Greedy selection (Caruana et al. 2004) and stacking (a logistic or non-negative linear
+    model on the outputs) are each measured by their honest gain over the best single model
+    (weights chosen on the other folds, scored on the held-out one); the one with the higher
+    mean gain is used, and the best single model when neither gains (mean < 0). The choice
+    between the two is made on the same folds that measure it, so the winner's gain is
+    slightly optimistic."""
     from kagglekit.ensembling.blend import fit_blend
-    from kagglekit.ensembling.blend_gain import blend_gain
+    from kagglekit.ensembling.blend_gain import choose_blend
 
     classes = None if layout.task == "regression" else np.asarray(layout.classes)
-    fold_of = np.empty(len(y), dtype=int)
-    for i, (_, held) in enumerate(splits):
-        fold_of[held] = i
     oof = {r.name: r.oof for r in done}
-    # Greedy forward selection (Caruana et al. 2004): on the development tables it was the
-    # one method never below its best member when weights were chosen on held-out folds
-    # (benchmarks/blend_methods.py); stacking gained a little more on average but lost once.
-    method = "greedy" if len(done) > 1 else "best"
-    blend = fit_blend(oof, y, scorer, method=method, classes=classes)
-    gains = {} if len(done) < 2 else {
-        method: blend_gain(oof, y, fold_of, scorer, method=method, classes=classes)}
-    return blend, gains
+    if len(done) < 2:
+        return fit_blend(oof, y, scorer, method="best", classes=classes), {}
+    return choose_blend(oof, y, splits, scorer, classes=classes)
 
 
 def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):
