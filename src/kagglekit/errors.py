@@ -13,7 +13,12 @@ class DataError(KagglekitError, ValueError):
 
 
 class OutOfTime(KagglekitError):
-    """A model's folds would not finish before the deadline (measured on its first folds)."""
+    """A model's folds would not finish before the deadline (measured on its first folds);
+    ``done`` is how many folds it had fitted."""
+
+    def __init__(self, message: str, done: int = 0):
+        super().__init__(message)
+        self.done = done
 
 
 class CredentialsError(KagglekitError):

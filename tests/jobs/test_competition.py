@@ -99,15 +99,33 @@ def test_a_leaking_column_is_named_before_training(tmp_path):
                         folds=3, submissions=tmp_path / "subs")
 
 
-def test_a_tiny_time_limit_skips_models_and_still_submits(tmp_path):
-    _competition(tmp_path, "binary")
+def test_a_tiny_time_limit_still_submits_and_no_model_trains_folds_it_then_drops(tmp_path):
+    train, test, sample = _competition(tmp_path, "binary")
     result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
-                             models=["logreg", "hgb"], folds=3, time_limit=3.05,
+                             models=["logreg", "hgb", "net"], folds=3, time_limit=4,
+                             submissions=tmp_path / "subs", report=tmp_path / "rep")
+    written = pd.read_csv(result.submission)
+    assert written["row"].tolist() == test["row"].tolist() and written["y"].between(0, 1).all()
+    for run in result.runs:  # each model either trained all its folds or none
+        assert (run.skipped is None and run.trained_folds == 3) or \
+            (run.skipped is not None and run.trained_folds == 0), run
+    net = next(r for r in result.runs if r.name == "net")
+    # decided before training: no time left, or too little for 3 folds of the network
+    assert net.skipped == "no time left" or "it needs 4 s" in net.skipped
+    report = json.loads((tmp_path / "rep" / "report.json").read_text())
+    assert {r["model"]: bool(r["budget"]) for r in report["leaderboard"]}["net"]
+    assert result.seconds <= 1.1 * 4 + 5  # the machine's start-up of the models aside
+
+
+def test_left_over_time_bags_more_seeds_of_the_best_seeded_model(tmp_path):
+    _competition(tmp_path, "regression")
+    result = run_competition("comp", data_dir=tmp_path, metric="rmse",
+                             models=["logreg", "rf"], folds=3, time_limit=12,
                              submissions=tmp_path / "subs")
-    assert result.submission.is_file()
-    skipped = [r for r in result.runs if r.skipped]
-    assert all("time" in r.skipped for r in skipped)
-    assert result.seconds <= 1.1 * 3.05 + 5  # start-up of the models aside
+    rf = next(r for r in result.runs if r.name == "rf")
+    assert rf.seeds > 1 and rf.trained_folds == 3 and np.isfinite(rf.folds).all()
+    assert f"{rf.seeds} seeds" in "\n".join(result.lines())
+    assert result.seconds <= 1.1 * 12 + 5  # the machine's start-up of the models aside
 
 
 def test_unknown_metric_and_missing_files_are_one_line_errors(tmp_path):

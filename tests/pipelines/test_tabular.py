@@ -3,7 +3,7 @@
 import pytest
 
 from kagglekit.errors import KagglekitError
-from kagglekit.jobs.competition import _ordered
+from kagglekit.jobs.competition_models import _ordered
 from kagglekit.pipelines.tabular import MODELS, model_name
 
 

@@ -178,7 +178,7 @@ def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: in
             now = time.perf_counter()
             if deadline is not None and i and now + (now - start) / i > deadline:
                 raise OutOfTime(f"{i} of {len(splits)} folds in {now - start:.0f} s; the "
-                                "rest would not finish within the time limit")
+                                "rest would not finish within the time limit", done=i)
             outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0,
                                   metrics, X_test))
             if on_fold is not None:

@@ -12,7 +12,7 @@ validated against the sample and written without overwriting anything.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,43 +25,16 @@ from kagglekit.jobs.competition_files import (
     read_competition,
     write_competition_submission,
 )
+from kagglekit.jobs.competition_models import MODELS, SPEED_ORDER, cross_validate_models
 from kagglekit.submissions.checks import check_competition_files
 
-MODELS = ("logreg", "hgb", "lgbm", "catboost", "net")
-"""The default models, in training order (fast ones first). LightGBM and CatBoost joined on
-2026-12-07: on six development tables (seed 0, 120 s) this set was level with or better than
-the LightGBM + CatBoost notebook on all six, the earlier ``logreg,hgb,net`` on two
-(benchmarks/results/competitions-2026-12-07.jsonl; chosen on those test scores)."""
-SPEED_ORDER = ("logreg", "hgb", "lgbm", "rf", "catboost", "mlp", "net")
-"""Known models from fastest to slowest: the order a run trains them in."""
-RESERVE_S = 3.0
-"""Seconds kept back from ``--time-limit`` for the blend, the submission and the report."""
+__all__ = ["run_competition", "CompetitionResult", "MODELS", "SPEED_ORDER"]
 
 
-@dataclass
-class ModelRun:
-    """One model's cross-validation in a competition run.
-
-    ``oof`` is the out-of-fold output of every training row (probabilities (n, k) in
-    ``classes`` order, or values), ``test`` the fold models' average output on test.csv,
-    ``folds`` the metric per fold; ``skipped`` says why a model has none of these.
-    """
-
-    name: str
-    pipeline: str
-    seconds: float = 0.0
-    folds: list = field(default_factory=list)
-    oof: np.ndarray | None = field(default=None, repr=False)
-    test: np.ndarray | None = field(default=None, repr=False)
-    skipped: str | None = None
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.folds))
-
-    @property
-    def std(self) -> float:
-        return float(np.std(self.folds))
+def reserve_seconds(time_limit: float) -> float:
+    """Seconds kept back from ``--time-limit`` for the blend, the submission and the report:
+    5 % of the limit, at least 3 s."""
+    return max(3.0, 0.05 * time_limit)
 
 
 @dataclass
@@ -92,14 +65,15 @@ class CompetitionResult:
         out = [f"{self.competition}: {len(self.runs[0].folds) or '?'}-fold CV, metric "
                f"{label} ({self.metric_source})", f"{'model':<{width}}  {label:<17}  seconds"]
         for run in self.runs:
+            plan = f"  ({run.budget_text()})" if run.allotment else ""
             if run.skipped:
-                out.append(f"{run.name:<{width}}  skipped: {run.skipped}")
+                out.append(f"{run.name:<{width}}  skipped: {run.skipped}{plan}")
             else:
                 out.append(f"{run.name:<{width}}  {run.mean:.4f} ± {run.std:.4f}  "
-                           f"{run.seconds:7.1f}")
+                           f"{run.seconds:7.1f}{plan}")
         weights = ", ".join(f"{n} {w:.2f}" for n, w in self.blend.weights.items() if w > 0)
         if self.blend.method == "best":
-            out.append(f"submission: the best single model ({weights.split()[0]}), "
+            out.append(f"no blend: the best single model ({weights.split()[0]}), "
                        f"{self.score:.4f} out of fold"
                        + ("; no blend gained on held-out folds" if self.gains else ""))
         else:
@@ -115,76 +89,6 @@ class CompetitionResult:
             out.append(f"report:     {self.report_dir / 'report.md'} (also report.json)")
         out.append(f"submission: {self.submission}")
         return out
-
-
-def model_factories(name: str, models, layout, train: pd.DataFrame) -> dict:
-    """Model name -> a function building its unfitted pipeline: a known competition's
-    registered pipelines (``titanic-hgb``: engineered features), else the inferred
-    ColumnTransformer of :mod:`kagglekit.features.tabular` and ``tabular``'s models."""
-    from kagglekit.pipelines import list_pipelines
-
-    registered = {s.name: s for s in list_pipelines() if s.task.dataset == name}
-    factories = {}
-    plan = None
-    for model in models:
-        if f"{name}-{model}" in registered:
-            factories[model] = (f"{name}-{model}", registered[f"{name}-{model}"].factory)
-            continue
-        if plan is None:
-            from kagglekit.features.tabular import infer_columns
-
-            task = "regression" if layout.task == "regression" else "classification"
-            plan = infer_columns(train, layout.target, id_column=layout.id_column, task=task,
-                                 source="train.csv")
-        factories[model] = (f"tabular-{model}", _tabular_factory(plan, model))
-    return factories
-
-
-def _tabular_factory(plan, model):
-    from kagglekit.pipelines.tabular import tabular_pipeline
-
-    return lambda: tabular_pipeline(plan, model)
-
-
-def cross_validate_model(factory, X, y, X_test, splits, task, *, seed: int, deadline: float,
-                         metric, backend: str = "loky", scheduler: str | None = None) -> dict:
-    """A model's folds through the engine (:func:`kagglekit.evaluation.engine.run_folds`):
-    each fold's model scores its held-out rows and predicts ``X_test``.
-
-    Returns ``oof`` (every training row's held-out output: ``(n, k)`` probabilities in the
-    classes' order, or values), ``test`` (the fold models' average output on ``X_test``),
-    ``folds`` (the metric per fold) and ``seconds``; or ``skipped`` when the model cannot
-    finish before ``deadline`` (measured on its first folds).
-    """
-    from kagglekit.errors import OutOfTime
-    from kagglekit.evaluation.engine import run_folds
-    from kagglekit.seeding import seed_pipeline
-
-    start = time.perf_counter()
-    pipeline = seed_pipeline(factory(), seed)
-    _bound_training_time(pipeline, (deadline - start) / len(splits))
-    try:
-        outcomes = run_folds(pipeline, X, y, splits, task, metrics=(metric.name,),
-                             X_test=X_test, backend=backend, scheduler=scheduler,
-                             deadline=deadline if np.isfinite(deadline) else None)
-    except OutOfTime as exc:
-        return {"skipped": str(exc)}
-    oof = np.full((len(y), *np.shape(outcomes[0]["output"])[1:]), np.nan)
-    for (_, held), outcome in zip(splits, outcomes, strict=True):
-        oof[held] = outcome["output"]
-    return {"oof": oof, "test": np.mean([o["predicted"] for o in outcomes], axis=0),
-            "folds": [o[metric.name] for o in outcomes], "seconds": time.perf_counter() - start}
-
-
-def _bound_training_time(pipeline, seconds: float) -> None:
-    """Give a network that honours a time budget (``max_seconds``) its share of the limit."""
-    from kagglekit.pipelines.params import final_estimator
-
-    if not np.isfinite(seconds):
-        return
-    model = final_estimator(pipeline, template=True)
-    if "max_seconds" in model.get_params(deep=False):
-        model.set_params(max_seconds=max(float(seconds) * 0.8, 1.0))
 
 
 def run_competition(name: str, *, data_dir=None, metric: str | None = None,
@@ -230,11 +134,13 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     -------
     CompetitionResult
     """
+    from kagglekit.evaluation.budget import Budget
     from kagglekit.evaluation.engine import splitter
     from kagglekit.reports.report import check_report_folder
 
     start = time.perf_counter()
-    deadline = start + time_limit - RESERVE_S if time_limit else float("inf")
+    budget = Budget(time_limit, reserve=reserve_seconds(time_limit), start=start) \
+        if time_limit else None
     say = log or (lambda line: None)
     if report:
         check_report_folder(report)
@@ -252,7 +158,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     leaks = warn_leaks(X, y, layout)
     splits = list(splitter(layout.task, folds, seed).split(X, y))
     runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test, splits,
-                                 scorer, seed=seed, deadline=deadline, say=say,
+                                 scorer, seed=seed, budget=budget, say=say,
                                  backend=backend, scheduler=scheduler)
     done = [r for r in runs if not r.skipped]
     blend, gains = blend_runs(done, y, splits, scorer, layout)
@@ -302,49 +208,7 @@ def warn_leaks(X, y, layout) -> list:
     return leaks
 
 
-def cross_validate_models(name, models, layout, train, X, y, test, splits, scorer, *,
-                          seed: int, deadline: float, say, backend: str = "loky",
-                          scheduler: str | None = None) -> list[ModelRun]:
-    """Each model on the same folds, fastest first, while time is left; when none finishes,
-    the training rows' class shares (or mean), so a valid submission is still written.
-    ``train`` (target included) gives the inferred columns; ``X, y`` are its features and
-    target."""
-    order = _ordered(name, models)
-    factories = model_factories(name, order, layout, train)
-    runs = []
-    for model in order:
-        pipeline_name, factory = factories[model]
-        run = ModelRun(model, pipeline_name)
-        if time.perf_counter() >= deadline:
-            run.skipped = "no time left"
-        else:
-            say(f"cross-validating {model} ({pipeline_name}) ...")
-            _fill(run, cross_validate_model(factory, X, y, test, splits, layout.task,
-                                            seed=seed, deadline=deadline, metric=scorer,
-                                            backend=backend, scheduler=scheduler))
-            if not run.skipped:
-                say(f"  {scorer.name} {run.mean:.4f} ± {run.std:.4f}  ({run.seconds:.1f} s)")
-        if run.skipped:
-            say(f"  {model} skipped: {run.skipped}")
-        runs.append(run)
-    if all(r.skipped for r in runs):
-        say("no model finished in time: the submission predicts the training rows' "
-            f"{'mean' if layout.task == 'regression' else 'class shares'}")
-        run = ModelRun("prior", "prior")
-        _fill(run, cross_validate_model(_prior(layout.task), X, y, test, splits, layout.task,
-                                        seed=seed, deadline=float("inf"), metric=scorer))
-        runs.append(run)
-    return runs
-
-
-def _fill(run: ModelRun, found: dict) -> None:
-    run.skipped = found.get("skipped")
-    if not run.skipped:
-        run.oof, run.test, run.folds = found["oof"], found["test"], found["folds"]
-        run.seconds = found["seconds"]
-
-
-def blend_runs(done: list[ModelRun], y, splits, scorer, layout):
+def blend_runs(done: list, y, splits, scorer, layout):
     """The submission's combination of the finished models' out-of-fold outputs:
     ``(Blend, {method: gain})``.
 
@@ -381,24 +245,3 @@ def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):
     return train.drop(columns=drop), test.drop(columns=[c for c in drop if c in test])
 
 
-def _prior(task: str):
-    """A model that predicts the training rows' class shares (or mean), whatever the input."""
-    from sklearn.dummy import DummyClassifier, DummyRegressor
-
-    return lambda: DummyRegressor() if task == "regression" else \
-        DummyClassifier(strategy="prior")
-
-
-def _ordered(name: str, models) -> list[str]:
-    """The models fastest first, under their current names (a known competition's registered
-    pipelines, such as ``titanic-dnn`` for ``dnn``, keep theirs)."""
-    from kagglekit.pipelines import list_pipelines
-    from kagglekit.pipelines.tabular import model_name
-
-    registered = {s.name for s in list_pipelines() if s.task.dataset == name}
-    models = [m.strip() for m in models if m.strip()]
-    models = [m if f"{name}-{m}" in registered else model_name(m) for m in models]
-    if len(set(models)) != len(models):
-        raise KagglekitError(f"--models lists a model twice: {','.join(models)}")
-    rank = {m: i for i, m in enumerate(SPEED_ORDER)}
-    return sorted(models, key=lambda m: rank.get(m, len(rank)))

@@ -24,8 +24,10 @@ def competition_summary(result) -> dict:
                    "task": layout.task, "submission": layout.submission,
                    "columns": list(layout.columns)},
         "leaderboard": [{"model": r.name, "pipeline": r.pipeline, "skipped": r.skipped,
+                         "budget": None if r.allotment is None else r.allotment.to_dict(),
+                         "budget_text": r.budget_text(), "trained_folds": r.trained_folds,
                          **({} if r.skipped else {"mean": r.mean, "std": r.std,
-                                                  "folds": r.folds,
+                                                  "folds": r.folds, "seeds": r.seeds,
                                                   "seconds": round(r.seconds, 2)})}
                         for r in result.runs],
         "ensemble": {"method": result.blend.method, "weights": result.blend.weights,
@@ -60,14 +62,16 @@ def write_competition_report(result, folder) -> Path:
 
 def _rows(summary: dict):
     label = summary["metric"]["label"]
-    header = ["model", "pipeline", f"{label} (mean ± std over folds)", "folds", "seconds"]
+    header = ["model", "pipeline", f"{label} (mean ± std over folds)", "folds", "seconds",
+              "time budget"]
     done = [r for r in summary["leaderboard"] if not r["skipped"]]
     sign = 1 if summary["metric"]["greater_is_better"] else -1
     done.sort(key=lambda r: -sign * r["mean"])
     rows = [[r["model"], r["pipeline"], f"{r['mean']:.4f} ± {r['std']:.4f}",
-             " ".join(f"{v:.4f}" for v in r["folds"]), f"{r['seconds']:.1f}"] for r in done]
-    rows += [[r["model"], r["pipeline"], f"skipped: {r['skipped']}", "", ""]
-             for r in summary["leaderboard"] if r["skipped"]]
+             " ".join(f"{v:.4f}" for v in r["folds"]), f"{r['seconds']:.1f}",
+             r["budget_text"] or "no limit"] for r in done]
+    rows += [[r["model"], r["pipeline"], f"skipped: {r['skipped']}", "", "",
+              r["budget_text"]] for r in summary["leaderboard"] if r["skipped"]]
     return header, rows
 
 

@@ -1,0 +1,132 @@
+"""How a run with a time limit spends it on its models, decided before each model trains.
+
+The models train one after another, fastest first (as AutoGluon's trainer does). When a
+model's turn comes, it gets a *share* of the time still left, in proportion to its weight
+among the models still waiting (:data:`WEIGHTS`: the slower, stronger models weigh more, and
+what a fast model leaves unused flows to the later ones):
+
+- a model that honours a time budget (a ``max_seconds`` parameter: the tabular network,
+  LightGBM, CatBoost) gets ``share / K`` seconds per fold, :data:`TRAINING_SHARE` of it for
+  training and the rest for preparing the rows and predicting; it is skipped, before it
+  trains, when that is below the least it needs (:data:`MIN_FOLD_SECONDS`);
+- any other model's K folds are estimated from a short probe (a fit on at most
+  :data:`PROBE_ROWS` rows of the first fold, scaled by rows, with a safety factor); it is
+  skipped, before it trains, when the estimate is more than its share or half of what is
+  left, whichever is larger.
+
+A model that starts therefore finishes its K folds. The folds' own check against the pace
+(:func:`kagglekit.evaluation.engine.run_folds`) uses the hard limit, 1.1 x the time limit, so
+it stops a model only when its estimate was badly wrong. Time left after every model has run
+goes to more seeds of the best model whose seed matters (bagging, as AutoGluon does): each
+extra seed runs only when the model's measured seconds fit in what is left.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+
+WEIGHTS = {"logreg": 1.0, "hgb": 1.0, "rf": 1.0, "lgbm": 2.0, "mlp": 2.0, "catboost": 3.0,
+           "net": 4.0}
+"""Each model's weight in the shares of the time left (other models: 2)."""
+MIN_FOLD_SECONDS = {"net": 4.0}
+"""The least a budgeted model needs per fold to be worth training (others: 0.5 s)."""
+TRAINING_SHARE = 0.75
+"""Of a budgeted model's seconds per fold, what goes to training (``max_seconds``)."""
+PROBE_ROWS = 2000
+"""The most rows a probe fits on."""
+SAFETY = 1.3
+"""A probe's estimate is multiplied by this (fitting time grows a little faster than rows)."""
+SEEDED = frozenset({"net", "mlp", "lgbm", "catboost", "rf"})
+"""Models whose result depends on the seed: more seeds of them average out noise."""
+MAX_EXTRA_SEEDS = 4
+"""The most extra seeds one model gets from left-over time."""
+
+
+@dataclass
+class Allotment:
+    """What the planner gave one model, and why.
+
+    ``share``: seconds given; ``estimate``: estimated seconds for its folds (from a probe;
+    None for a model that honours a budget); ``max_seconds``: its training budget per fold
+    (None for a model that does not honour one); ``skip``: why it was not trained.
+    """
+
+    share: float
+    estimate: float | None = None
+    max_seconds: float | None = None
+    skip: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"share_s": round(self.share, 1),
+                "estimate_s": None if self.estimate is None else round(self.estimate, 1),
+                "max_seconds_per_fold": None if self.max_seconds is None
+                else round(self.max_seconds, 1), "skip": self.skip}
+
+
+class Budget:
+    """A run's time limit: ``soft`` is when the last model should be done (the limit less
+    ``reserve`` seconds for the blend and the files), ``hard`` when a running model is
+    stopped (1.1 x the limit less the reserve)."""
+
+    def __init__(self, time_limit: float, *, reserve: float, start: float | None = None):
+        start = time.perf_counter() if start is None else start
+        self.time_limit = time_limit
+        self.soft = start + time_limit - reserve
+        self.hard = start + 1.1 * time_limit - reserve
+
+    def left(self) -> float:
+        return self.soft - time.perf_counter()
+
+    def allot(self, model: str, waiting, folds: int, *, budgeted: bool,
+              probe=None) -> Allotment:
+        """The share of ``model`` among the ``waiting`` models (itself included), and
+        whether it trains. ``probe()`` returns the estimated seconds of its ``folds`` folds
+        (called only for a model that does not honour a budget)."""
+        left = self.left()
+        weights = {m: WEIGHTS.get(m, 2.0) for m in waiting}
+        share = max(left, 0.0) * weights[model] / sum(weights.values())
+        if left <= 0:
+            return Allotment(0.0, skip="no time left")
+        if budgeted:
+            per_fold = share / folds
+            least = MIN_FOLD_SECONDS.get(model, 0.5)
+            if per_fold < least:
+                return Allotment(share, skip=f"its share, {share:.0f} s, gives {per_fold:.1f} "
+                                             f"s a fold; it needs {least:g} s")
+            return Allotment(share, max_seconds=per_fold * TRAINING_SHARE)
+        estimate = probe()
+        allowed = max(share, 0.5 * left)
+        if estimate > allowed:
+            return Allotment(share, estimate=estimate,
+                             skip=f"estimated {estimate:.0f} s for {folds} folds, more than "
+                                  f"the {allowed:.0f} s it may use")
+        return Allotment(share, estimate=estimate)
+
+    def fits(self, seconds: float) -> bool:
+        """Whether ``seconds`` more (with the safety factor) end before ``soft``."""
+        return SAFETY * seconds <= self.left()
+
+
+def probe_seconds(pipeline, X, y, splits, X_test, rows_of) -> float:
+    """Estimated seconds for ``pipeline``'s folds: one fit on at most :data:`PROBE_ROWS` rows
+    of the first fold's training rows and a prediction of as many rows, timed and scaled to
+    every fold's rows (training, held-out and ``X_test``), times :data:`SAFETY`."""
+    train, held = splits[0]
+    rng = np.random.default_rng(0)
+    n = min(len(train), PROBE_ROWS)
+    sample = np.sort(rng.choice(train, size=n, replace=False))
+    model = clone(pipeline)
+    start = time.perf_counter()
+    model.fit(rows_of(X, sample), y[sample])
+    fitted = time.perf_counter()
+    predict = getattr(model, "predict_proba", model.predict)
+    predict(rows_of(X, sample))
+    done = time.perf_counter()
+    test_rows = 0 if X_test is None else len(X_test)
+    per_fold = ((fitted - start) * len(train) / n
+                + (done - fitted) * (len(held) + test_rows) / n)
+    return SAFETY * per_fold * len(splits)

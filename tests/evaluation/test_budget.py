@@ -1,0 +1,46 @@
+"""The time budget's decisions, made before a model trains (kagglekit.evaluation.budget)."""
+
+import time
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from kagglekit.evaluation.budget import (
+    PROBE_ROWS,
+    SAFETY,
+    TRAINING_SHARE,
+    Budget,
+    probe_seconds,
+)
+from kagglekit.evaluation.engine import rows
+
+
+def test_a_budgeted_model_gets_its_weighted_share_as_seconds_per_fold():
+    budget = Budget(100.0, reserve=0.0, start=time.perf_counter())
+    plan = budget.allot("net", ["lgbm", "net"], 5, budgeted=True)  # weights 2 and 4
+    assert plan.skip is None and plan.estimate is None
+    assert plan.share == pytest.approx(100 * 4 / 6, abs=1.0)  # 1 s for the clock's drift
+    assert plan.max_seconds == pytest.approx(plan.share / 5 * TRAINING_SHARE, rel=1e-9)
+
+
+def test_a_model_is_skipped_before_training_when_it_cannot_fit():
+    budget = Budget(20.0, reserve=0.0, start=time.perf_counter())
+    net = budget.allot("net", ["logreg", "hgb", "net"], 5, budgeted=True)  # 13 s: 2.7 a fold
+    assert net.skip and "it needs 4 s" in net.skip and net.max_seconds is None
+    slow = budget.allot("hgb", ["hgb", "net"], 5, budgeted=False, probe=lambda: 50.0)
+    assert slow.skip and "estimated 50 s" in slow.skip
+    quick = budget.allot("hgb", ["hgb", "net"], 5, budgeted=False, probe=lambda: 9.0)
+    assert quick.skip is None and quick.estimate == 9.0  # more than its share, < half left
+    late = Budget(1.0, reserve=2.0, start=time.perf_counter())
+    assert late.allot("logreg", ["logreg"], 5, budgeted=False).skip == "no time left"
+
+
+def test_the_probe_scales_a_small_fit_to_every_fold():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3 * PROBE_ROWS, 4))
+    y = (X[:, 0] > 0).astype(int)
+    index = np.arange(len(y))
+    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    estimate = probe_seconds(LogisticRegression(), X, y, splits, X[:100], rows)
+    assert 0 < estimate < 60 and SAFETY > 1  # a linear model on 6k rows: well under a minute
