@@ -17,7 +17,8 @@ Metrics: accuracy and ROC AUC (binary), accuracy and log loss (multiclass), RMSE
 One JSON line per (table, model) on stdout; progress on stderr.
 
 Usage: python benchmarks/tabular_suite.py [--tables wage,concrete] [--models net,hgb]
-       [--folds 5] [--net-seconds 150] [--classic-seconds 60] [--hgb-threads 1]
+       [--folds 5] [--seed 0] [--net-seconds 150] [--net-set model__model__n_heads=4 ...]
+       [--classic-seconds 60] [--hgb-threads 1]
 
 HGB runs with one OpenMP thread by default: on this machine's 2 cores, shared with other work,
 its OpenMP barriers waited on descheduled threads and a fold took minutes instead of seconds.
@@ -105,7 +106,7 @@ def build(model: str, plan, old_plan, args):
 
     if model == "net":
         pipeline = tabular_pipeline(plan, "net")
-        set_params(pipeline, {"model__max_seconds": args.net_seconds})
+        set_params(pipeline, {"model__max_seconds": args.net_seconds, **net_settings(args)})
         return pipeline
     if model == "classic":
         pipeline = tabular_pipeline(old_plan, "mlp")
@@ -114,6 +115,18 @@ def build(model: str, plan, old_plan, args):
     if model == "hgb":
         return tabular_pipeline(plan, "hgb")
     return plain_hgb(old_plan)
+
+
+def net_settings(args) -> dict:
+    """``--net-set KEY=VALUE`` as a dict (values read as JSON, else as text)."""
+    settings = {}
+    for item in args.net_set:
+        key, _, value = item.partition("=")
+        try:
+            settings[key] = json.loads(value)
+        except json.JSONDecodeError:
+            settings[key] = value
+    return settings
 
 
 def scores(task, n_classes, y_true, predicted, proba, classes) -> dict:
@@ -145,7 +158,7 @@ def run_table(name: str, models, args) -> None:
                              dates=False, high_cardinality=False)
     X, y = frame.drop(columns=[target]), frame[target]
     splitter = (KFold if plan.task == "regression" else StratifiedKFold)(
-        args.folds, shuffle=True, random_state=0)
+        args.folds, shuffle=True, random_state=args.seed)
     folds = list(splitter.split(X, y))
     for model in models:
         template = build(model, plan, old_plan, args)
@@ -170,7 +183,9 @@ def run_table(name: str, models, args) -> None:
                   f"({time.perf_counter() - start + train_s:.0f} s so far)", file=sys.stderr,
                   flush=True)
         row = {"table": name, "model": model, "rows": len(frame), "task": plan.task,
-               "folds": args.folds}
+               "folds": args.folds, "seed": args.seed}
+        if model == "net":
+            row.update(net_seconds=args.net_seconds, net_settings=net_settings(args))
         for metric in fold_scores[0]:
             values = [s[metric] for s in fold_scores]
             row[metric] = round(float(np.mean(values)), 5)
@@ -201,6 +216,11 @@ def main(argv=None) -> None:
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--net-seconds", type=float, default=150.0)
+    parser.add_argument("--net-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting of the network's pipeline (JSON value), e.g. "
+                             "model__model__n_heads=4; repeatable; named on each line")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the folds (another seed: a fresh split)")
     parser.add_argument("--classic-seconds", type=float, default=60.0)
     parser.add_argument("--hgb-threads", type=int, default=1,
                         help="OpenMP threads of the HGB models (default 1: on 2 shared cores "

@@ -1,0 +1,87 @@
+"""The comparison table of benchmarks/competitions.py lines: kagglekit against the notebook and
+AutoGluon, per table and split seed, averaged over the seeds, and the bar of issue 19.
+
+Usage: python benchmarks/competitions_table.py RESULTS.jsonl [MORE.jsonl ...] [--time-limit 120]
+
+Lines are matched by (table, seed, time limit); a later line for the same run replaces an
+earlier one. "level" means within 1 % of the anchor's score; "better" means better by more than
+the difference between the two seeds' kagglekit scores (the seed spread). Prints Markdown, then
+one JSON line with the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+
+LOWER_IS_BETTER = {"rmse", "mae", "log_loss"}
+
+
+def read(paths, time_limit):
+    """(table, seed) -> {"metric", "kagglekit", "notebook", "autogluon"} from the lines."""
+    runs = defaultdict(dict)
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            row = json.loads(line)
+            if row.get("time_limit") != time_limit or "seed" not in row:
+                continue
+            run = runs[(row["table"], row["seed"])]
+            run["metric"] = row["metric"]
+            if "kagglekit" in row:
+                run["kagglekit"] = row["kagglekit"]["ensemble"]
+                run["kagglekit_seconds"] = row["kagglekit"]["seconds"]
+            for anchor in ("notebook", "autogluon"):
+                if anchor in row:
+                    run[anchor] = row[anchor]["score"]
+    return runs
+
+
+def compare(ours: float, theirs: float, metric: str, spread: float) -> str:
+    """"better", "level" or "worse" for our score against an anchor's."""
+    sign = -1 if metric in LOWER_IS_BETTER else 1
+    gain = sign * (ours - theirs)
+    if gain > spread and gain > 0:
+        return "better"
+    return "level" if gain >= -0.01 * abs(theirs) else "worse"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", nargs="+")
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    args = parser.parse_args()
+    runs = read(args.results, args.time_limit)
+    print("| table | metric | seeds | kagglekit | notebook | AutoGluon | vs notebook "
+          "| vs AutoGluon |")
+    print("|---|---|---|---|---|---|---|---|")
+    counts = defaultdict(int)
+    for table in dict.fromkeys(t for t, _ in sorted(runs)):
+        seeds = sorted(s for t, s in runs if t == table and "kagglekit" in runs[(t, s)])
+        if not seeds:
+            continue
+        metric = runs[(table, seeds[0])]["metric"]
+        mean = {}
+        for who in ("kagglekit", "notebook", "autogluon"):
+            values = [runs[(table, s)].get(who) for s in seeds]
+            mean[who] = None if None in values else sum(values) / len(values)
+        ours = [runs[(table, s)]["kagglekit"] for s in seeds]
+        spread = max(ours) - min(ours)
+        verdicts = []
+        for who in ("notebook", "autogluon"):
+            if mean[who] is None:
+                verdicts.append("")
+                continue
+            verdict = compare(mean["kagglekit"], mean[who], metric, spread)
+            counts[f"{who}_{verdict}"] += 1
+            counts[f"{who}_tables"] += 1
+            verdicts.append(verdict)
+        cells = [f"{v:.4g}" if v is not None else "—" for v in
+                 (mean["kagglekit"], mean["notebook"], mean["autogluon"])]
+        print(f"| {table} | {metric} | {','.join(map(str, seeds))} | " + " | ".join(cells)
+              + " | " + " | ".join(verdicts) + " |")
+    print(json.dumps({"time_limit": args.time_limit, **counts}))
+
+
+if __name__ == "__main__":
+    main()
