@@ -1,10 +1,17 @@
 """`kagglekit run --competition NAME` end to end on small generated competitions."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import Ridge
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.svm import SVC
 
 from kagglekit.cli import main
 from kagglekit.errors import KagglekitError
@@ -194,3 +201,34 @@ def test_lightgbm_and_catboost_compete_and_blend(tmp_path, kind, metric):
                                                  "tabular-catboost"}
     written = pd.read_csv(result.submission)
     assert list(written.columns) == list(sample.columns) and len(written) == len(test)
+
+
+def test_your_own_models_compete_beside_the_built_in_ones(tmp_path):
+    from kagglekit import run_competition as public
+
+    train, test, sample = _competition(tmp_path, "binary")
+    own = make_pipeline(  # a full pipeline takes the raw DataFrame as it is
+        make_column_transformer(("passthrough", ["x1", "x2"]), (OneHotEncoder(), ["color"])),
+        KNeighborsClassifier(5))
+    result = public("comp", data_dir=tmp_path, metric="roc_auc", folds=3,
+                    models=["logreg", ("knn", KNeighborsClassifier(15)), ("knn-raw", own)],
+                    submissions=tmp_path / "subs")
+    runs = {r.name: r for r in result.runs}
+    assert [r.name for r in result.runs] == ["logreg", "knn", "knn-raw"]
+    assert runs["knn"].pipeline == "custom-knn" and len(runs["knn"].folds) == 3
+    assert runs["knn"].mean > 0.7 and runs["knn-raw"].mean > 0.6  # they learn
+    assert set(result.blend.weights) == {"logreg", "knn", "knn-raw"}
+    assert len(pd.read_csv(result.submission)) == len(test)
+
+
+@pytest.mark.parametrize(("models", "message"), [
+    ([("ridge", Ridge())], "'ridge' must be a classifier with predict_proba"),
+    ([("svc", SVC())], "'svc' must be a classifier with predict_proba"),
+    ([("knn",)], "neither a model name nor a (name, estimator) pair"),
+])
+def test_own_models_that_cannot_work_are_one_line_errors(tmp_path, models, message):
+    _competition(tmp_path, "binary")
+    with pytest.raises(KagglekitError, match=re.escape(message)):
+        run_competition("comp", data_dir=tmp_path, metric="roc_auc", models=models, folds=3,
+                        submissions=tmp_path / "subs")
+    assert not (tmp_path / "subs").exists()  # refused before anything was written

@@ -114,8 +114,13 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     time_limit : float, optional
         Seconds for the whole run: models that would not finish are skipped, and the
         submission is written in time.
-    models : sequence of str, optional
-        Default :data:`MODELS`; trained fastest first (:data:`SPEED_ORDER`).
+    models : sequence of str or (str, estimator), optional
+        Default :data:`MODELS`; trained fastest first (:data:`SPEED_ORDER`). A ``(name,
+        estimator)`` pair adds your own model: a scikit-learn ``Pipeline`` is used as it is
+        (it gets the raw DataFrame of train.csv without the target), a bare estimator gets
+        the inferred preprocessing in front (imputation, one-hot encoding, scaling). It is
+        cross-validated on the same folds, counted by the time budget, shown in the
+        leaderboard and can win blend weight. A classifier needs ``predict_proba``.
     folds, seed : int
         K-fold CV (stratified for classes), seeded.
     report : path, optional
@@ -133,6 +138,17 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     Returns
     -------
     CompetitionResult
+        ``runs``: each model's name, fold scores, seconds, time budget and skip reason;
+        ``blend.weights``; ``submission``: the written file.
+
+    Examples
+    --------
+    >>> from kagglekit import run_competition
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> result = run_competition("NAME", data_dir="data", metric="roc_auc",
+    ...                          time_limit=300, models=["lgbm", "catboost",
+    ...                          ("knn", KNeighborsClassifier(50))])  # doctest: +SKIP
+    >>> {r.name: r.mean for r in result.runs if not r.skipped}  # doctest: +SKIP
     """
     from kagglekit.evaluation.budget import Budget
     from kagglekit.evaluation.engine import splitter

@@ -69,18 +69,26 @@ class ModelRun:
         return f"{given}; used {self.seconds:.0f} s{seeds}"
 
 
-def model_factories(name: str, models, layout, train: pd.DataFrame) -> dict:
-    """Model name -> a function building its unfitted pipeline: a known competition's
-    registered pipelines (``titanic-hgb``: engineered features), else the inferred
-    ColumnTransformer of :mod:`kagglekit.features.tabular` and ``tabular``'s models."""
+def model_factories(name: str, models, layout, train: pd.DataFrame,
+                    custom: dict | None = None) -> dict:
+    """Model name -> (pipeline name, a function building its unfitted pipeline): a known
+    competition's registered pipelines (``titanic-hgb``: engineered features), else the
+    inferred ColumnTransformer of :mod:`kagglekit.features.tabular` and ``tabular``'s models.
+    ``custom`` (name -> a user's estimator) is used as it is when it is a Pipeline (it takes
+    the raw DataFrame), else behind the inferred one-hot features of ``tabular``'s linear
+    models (imputation, one-hot encoding, scaling)."""
     from kagglekit.pipelines import list_pipelines
 
     registered = {s.name: s for s in list_pipelines() if s.task.dataset == name}
+    custom = custom or {}
     factories = {}
     plan = None
     for model in models:
-        if f"{name}-{model}" in registered:
+        if f"{name}-{model}" in registered and model not in custom:
             factories[model] = (f"{name}-{model}", registered[f"{name}-{model}"].factory)
+            continue
+        if model in custom and _is_pipeline(custom[model]):
+            factories[model] = (f"custom-{model}", _copy_factory(custom[model]))
             continue
         if plan is None:
             from kagglekit.features.tabular import infer_columns
@@ -88,7 +96,9 @@ def model_factories(name: str, models, layout, train: pd.DataFrame) -> dict:
             task = "regression" if layout.task == "regression" else "classification"
             plan = infer_columns(train, layout.target, id_column=layout.id_column, task=task,
                                  source="train.csv")
-        factories[model] = (f"tabular-{model}", _tabular_factory(plan, model))
+        factories[model] = ((f"custom-{model}", _custom_factory(plan, custom[model]))
+                            if model in custom else
+                            (f"tabular-{model}", _tabular_factory(plan, model)))
     return factories
 
 
@@ -96,6 +106,58 @@ def _tabular_factory(plan, model):
     from kagglekit.pipelines.tabular import tabular_pipeline
 
     return lambda: tabular_pipeline(plan, model)
+
+
+def _is_pipeline(estimator) -> bool:
+    from sklearn.pipeline import Pipeline
+
+    return isinstance(estimator, Pipeline)
+
+
+def _copy_factory(estimator):
+    from sklearn.base import clone
+
+    return lambda: clone(estimator)
+
+
+def _custom_factory(plan, estimator):
+    from sklearn.base import clone
+    from sklearn.pipeline import Pipeline
+
+    from kagglekit.features.inputs import InputSchema
+    from kagglekit.features.tabular import tabular_features
+
+    unused = tuple(c for c in (plan.id_column, *plan.dropped) if c)
+    return lambda: Pipeline([("input", InputSchema(ignore=unused)),
+                             ("features", tabular_features(plan, "onehot")),
+                             ("model", clone(estimator))])
+
+
+def split_custom(models, task: str) -> tuple[list[str], dict]:
+    """``models`` as names, and the user's ``(name, estimator)`` pairs among them as a dict,
+    each checked against the task: one line saying what to fix."""
+    from sklearn.base import is_classifier, is_regressor
+
+    names, custom = [], {}
+    for model in models:
+        if isinstance(model, str):
+            names.append(model)
+            continue
+        if not (isinstance(model, tuple) and len(model) == 2 and isinstance(model[0], str)
+                and model[0].strip() and hasattr(model[1], "fit")):
+            raise KagglekitError(f"models: {model!r} is neither a model name nor a (name, "
+                                 "estimator) pair; give e.g. ('knn', KNeighborsClassifier())")
+        label, estimator = model[0].strip(), model[1]
+        if task == "regression" and not is_regressor(estimator):
+            raise KagglekitError(f"models: {label!r} is not a regressor, and this "
+                                 "competition's target is a number; give a regressor")
+        if task != "regression" and not (is_classifier(estimator)
+                                         and hasattr(estimator, "predict_proba")):
+            raise KagglekitError(f"models: {label!r} must be a classifier with predict_proba "
+                                 "(this competition's target is a class)")
+        names.append(label)
+        custom[label] = estimator
+    return names, custom
 
 
 def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
@@ -152,8 +214,9 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     from kagglekit.evaluation.engine import rows
     from kagglekit.seeding import seed_pipeline
 
-    order = _ordered(name, models)
-    factories = model_factories(name, order, layout, train)
+    names, custom = split_custom(models, layout.task)
+    order = _ordered(name, names, custom)
+    factories = model_factories(name, order, layout, train, custom)
     runs = []
     for i, model in enumerate(order):
         pipeline_name, factory = factories[model]
@@ -244,15 +307,17 @@ def _prior(task: str):
     return DummyRegressor() if task == "regression" else DummyClassifier(strategy="prior")
 
 
-def _ordered(name: str, models) -> list[str]:
-    """The models fastest first, under their current names (a known competition's registered
-    pipelines, such as ``titanic-dnn`` for ``dnn``, keep theirs)."""
+def _ordered(name: str, models, custom=()) -> list[str]:
+    """The models fastest first (a user's own models last), under their current names (a
+    known competition's registered pipelines, such as ``titanic-dnn`` for ``dnn``, keep
+    theirs)."""
     from kagglekit.pipelines import list_pipelines
     from kagglekit.pipelines.tabular import model_name
 
     registered = {s.name for s in list_pipelines() if s.task.dataset == name}
     models = [m.strip() for m in models if m.strip()]
-    models = [m if f"{name}-{m}" in registered else model_name(m) for m in models]
+    models = [m if f"{name}-{m}" in registered or m in custom else model_name(m)
+              for m in models]
     if len(set(models)) != len(models):
         raise KagglekitError(f"--models lists a model twice: {','.join(models)}")
     rank = {m: i for i, m in enumerate(SPEED_ORDER)}
