@@ -55,6 +55,7 @@ class CompetitionResult:
     time_limit: float | None
     leaks: list
     seed: int = 0
+    shift: object = None
 
     def lines(self) -> list[str]:
         """What the command prints: the CV table, the blend, then ``submission: PATH``."""
@@ -171,6 +172,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         say(line)
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
+    shift = check_shift(X, test, layout, say)
     leaks = warn_leaks(X, y, layout)
     splits = list(splitter(layout.task, folds, seed).split(X, y))
     runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test, splits,
@@ -185,7 +187,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                                         folder=submissions)
     result = CompetitionResult(name, scorer.name, source, layout, runs, blend, gains,
                                blend.oof_score, path, None, time.perf_counter() - start,
-                               time_limit, leaks, seed)
+                               time_limit, leaks, seed, shift)
     if report:
         from kagglekit.reports.competition import write_competition_report
 
@@ -207,6 +209,21 @@ def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
     if found is None:
         found, source = default_metric_for(name, layout), "default"
     return layout, get_metric(found), source
+
+
+def check_shift(X, test, layout, say):
+    """Adversarial validation (:mod:`kagglekit.evaluation.shift`) before training: a warning
+    naming the columns when test.csv's rows differ from train.csv's, else one line."""
+    import warnings
+
+    from kagglekit.evaluation.shift import adversarial_validation
+
+    shift = adversarial_validation(X, test, ignore=[layout.id_column])
+    if shift.warns:
+        warnings.warn(shift.line(), UserWarning, stacklevel=3)
+    else:
+        say(shift.line())
+    return shift
 
 
 def warn_leaks(X, y, layout) -> list:

@@ -35,6 +35,7 @@ def competition_summary(result) -> dict:
                      "honest_gain": {m: g.to_dict() for m, g in result.gains.items()}},
         "leaks": [{"column": leak.column, "metric": leak.metric, "score": leak.score}
                   for leak in result.leaks],
+        "shift": None if result.shift is None else result.shift.to_dict(),
         "seconds": round(result.seconds, 2), "time_limit": result.time_limit,
         "submission": str(result.submission),
         "environment": environment(result.seed),
@@ -78,7 +79,17 @@ def _rows(summary: dict):
 def _notes(summary: dict) -> list[str]:
     metric, layout, ensemble = summary["metric"], summary["layout"], summary["ensemble"]
     weights = ", ".join(f"{m} {w:.2f}" for m, w in ensemble["weights"].items() if w > 0)
-    notes = [f"metric: {metric['label']} ({metric['source']}; "
+    shift = summary["shift"]
+    warnings = [f"leak warning: {leak['column']} alone scores {leak['metric']} "
+                f"{leak['score']:.3f}" for leak in summary["leaks"]]
+    if shift and shift["warns"]:
+        top = ", ".join(f"{c} ({a:.2f})" for c, a in list(shift["columns"].items())[:3])
+        warnings.append(f"shift warning: a model tells test rows from training rows with ROC "
+                        f"AUC {shift['auc']:.3f} (from {shift['threshold']}); most by {top}; "
+                        "CV scores will be optimistic for test rows like these")
+    warnings += [f"skipped: {r['model']}: {r['skipped']}" for r in summary["leaderboard"]
+                 if r["skipped"]]
+    notes = [*warnings, f"metric: {metric['label']} ({metric['source']}; "
              f"{'higher' if metric['greater_is_better'] else 'lower'} is better)",
              f"target {layout['target']!r} ({layout['task']}), id {layout['id_column']!r}; "
              f"the submission holds {layout['submission'].replace('_', ' ')}",
@@ -88,8 +99,9 @@ def _notes(summary: dict) -> list[str]:
         folds = " ".join(f"{g:+.4f}" for g in gain["gain"])
         notes.append(f"{method} blend against the best single model, weights chosen on the "
                      f"other folds: {gain['mean']:+.4f} ± {gain['std']:.4f} (folds: {folds})")
-    notes += [f"leak warning: {leak['column']} alone scores {leak['metric']} "
-              f"{leak['score']:.3f}" for leak in summary["leaks"]]
+    if shift and not shift["warns"]:
+        notes.append(f"train.csv and test.csv look alike: adversarial validation ROC AUC "
+                     f"{shift['auc']:.3f} (a warning from {shift['threshold']})")
     limit = f" of the {summary['time_limit']:g} s limit" if summary["time_limit"] else ""
     notes.append(f"run time: {summary['seconds']:.1f} s{limit}; submission: "
                  f"{summary['submission']}")
