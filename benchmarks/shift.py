@@ -7,7 +7,8 @@ For each table of ../shared/datasets/tabular (the target and the columns to drop
 id column ignored): ``--seeds`` random 80/20 splits; a strong shift, test.csv = the top 20 %
 of the numeric column that matters most (largest absolute Spearman correlation with the
 target, or with its codes); and a mild one, the top 40 % of the numeric column with at least
-20 values that matters least. One JSON line per split: the AUC, whether the shifted column is
+20 values that matters least; and a soft one on that column, where each row is a test row
+with a chance rising with its rank (0 to 40 %). One JSON line per split: the AUC, whether the shifted column is
 among the three named, and the seconds.
 """
 
@@ -71,6 +72,12 @@ def main() -> None:
             test = (X[column] >= X[column].quantile(1 - share)).to_numpy()
             print(json.dumps(line(table, kind, X[~test], X[test], id_column, column)),
                   flush=True)
+        # A soft shift: every row may be a test row, with a chance rising with the column's
+        # rank (0 at the bottom, 40 % at the top; 20 % on average).
+        rank = X[mild].rank(pct=True).fillna(0.5).to_numpy()
+        test = np.random.default_rng(0).random(len(X)) < 0.4 * rank
+        print(json.dumps(line(table, "soft 20 %", X[~test], X[test], id_column, mild)),
+              flush=True)
 
 
 if __name__ == "__main__":

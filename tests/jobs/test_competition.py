@@ -232,3 +232,19 @@ def test_own_models_that_cannot_work_are_one_line_errors(tmp_path, models, messa
         run_competition("comp", data_dir=tmp_path, metric="roc_auc", models=models, folds=3,
                         submissions=tmp_path / "subs")
     assert not (tmp_path / "subs").exists()  # refused before anything was written
+
+
+def test_a_shifted_test_set_is_named_before_training_and_at_the_top_of_the_report(tmp_path):
+    frame, score, rng = _table(n=600)
+    frame["y"] = np.where(score + rng.normal(scale=0.3, size=len(frame)) > 0.5, "good", "bad")
+    frame.insert(0, "row", np.arange(len(frame)))
+    late = (frame["x2"] >= frame["x2"].quantile(0.8)).to_numpy()  # test: the top fifth of x2
+    train, test = frame[~late], frame[late].drop(columns=["y"])
+    _write(tmp_path / "comp", train, test, pd.DataFrame({"row": test["row"], "y": 0.5}))
+    with pytest.warns(UserWarning, match=r"test.csv differs from train.csv.*most by x2"):
+        result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
+                                 models=["logreg"], folds=3, submissions=tmp_path / "subs",
+                                 report=tmp_path / "rep")
+    assert result.shift.warns
+    first = (tmp_path / "rep" / "report.md").read_text().splitlines()[2]
+    assert first.startswith("- shift warning:") and "x2" in first
