@@ -248,3 +248,33 @@ def test_a_shifted_test_set_is_named_before_training_and_at_the_top_of_the_repor
     assert result.shift.warns
     first = (tmp_path / "rep" / "report.md").read_text().splitlines()[2]
     assert first.startswith("- shift warning:") and "x2" in first
+
+
+def test_quiet_prints_only_the_results_and_a_terminal_gets_a_progress_bar(tmp_path,
+                                                                          monkeypatch, capsys):
+    import io
+    import sys
+
+    from kagglekit.cli.output import RunProgress
+
+    _competition(tmp_path, "binary")
+    monkeypatch.chdir(tmp_path)
+    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "logreg",
+            "--folds", "2", "--metric", "roc_auc"]
+    assert main([*argv, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "cross-validating" not in out and out.splitlines()[0].startswith("comp: 2-fold CV")
+    assert main(argv) == 0
+    assert "cross-validating logreg" in capsys.readouterr().out  # not a terminal: plain lines
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    progress = RunProgress(120)
+    progress.fold("lgbm", 3, 5)
+    progress.line("  roc_auc 0.9000")
+    shown = sys.stderr.getvalue()
+    progress.close()
+    assert "lgbm: fold 3 of 5 done" in shown and "of 120 s" in shown

@@ -253,20 +253,25 @@ def cmd_run(args) -> None:
     compare = None if args.compare is None else tuple(args.compare)
     result = run(spec, compare, folds=args.folds, seed=args.seed, test_csv=args.test,
                  data_dir=args.data_dir, backend=args.backend, scheduler=args.scheduler,
-                 log=print)
+                 log=None if args.quiet else print)
     print("\n".join(result.lines()))
 
 
 def run_competition(args) -> None:
+    from kagglekit.cli.output import RunProgress
     from kagglekit.jobs.competition import run_competition as run
 
     refuse_competition_options(args)
     models = args.models.split(",") if args.models else None
-    result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
-                 time_limit=args.time_limit, models=models, folds=args.folds, seed=args.seed,
-                 report=args.report, target=args.target, id_column=args.id,
-                 drop=tuple(args.drop), backend=args.backend, scheduler=args.scheduler,
-                 log=print)
+    progress = RunProgress(args.time_limit, quiet=args.quiet)
+    try:
+        result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
+                     time_limit=args.time_limit, models=models, folds=args.folds,
+                     seed=args.seed, report=args.report, target=args.target,
+                     id_column=args.id, drop=tuple(args.drop), backend=args.backend,
+                     scheduler=args.scheduler, log=progress.line, on_fold=progress.fold)
+    finally:
+        progress.close()
     print("\n".join(result.lines()))
 
 

@@ -60,6 +60,50 @@ class Progress:
             self._bar = None
 
 
+class RunProgress:
+    """A long run followed on a terminal: a bar on stderr that says which model and fold is
+    running and the time used against the limit, with each step's line written above it.
+    When stderr is not a terminal the lines are printed plainly on stdout; ``quiet``: none.
+
+    ``line(text)`` is the run's ``log``; ``fold(model, done, total)`` its fold callback.
+    """
+
+    def __init__(self, time_limit: float | None = None, *, quiet: bool = False):
+        import time
+
+        self.quiet, self.time_limit, self.start = quiet, time_limit, time.perf_counter()
+        self._bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(unit="fold", file=sys.stderr, dynamic_ncols=True, leave=False,
+                             bar_format="{desc} {n_fmt} folds [{postfix}]")
+
+    def line(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.write(text)
+        else:
+            print(text, flush=True)
+
+    def fold(self, model: str, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        import time
+
+        elapsed = time.perf_counter() - self.start
+        limit = f" of {self.time_limit:g} s" if self.time_limit else ""
+        self._bar.set_description_str(f"{model}: fold {done} of {total} done")
+        self._bar.set_postfix_str(f"{elapsed:.0f} s{limit}")
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
 def count_lines(path) -> int | None:
     """The number of lines of a file (None when it cannot be read)."""
     try:

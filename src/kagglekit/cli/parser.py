@@ -166,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--params", metavar="FILE", help=PARAMS_HELP)
     rn.add_argument("--test", metavar="FILE", help="test CSV to predict for the submission "
                     "(mnist-*: Kaggle's Digit Recognizer test.csv)")
+    rn.add_argument("--quiet", action="store_true",
+                    help="print only the results, not each step (and no progress bar)")
     comp = rn.add_argument_group(
         "any Kaggle competition (DATA_DIR/NAME/train.csv, test.csv, sample_submission.csv)")
     comp.add_argument("--competition", metavar="NAME",

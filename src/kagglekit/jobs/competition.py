@@ -96,7 +96,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     time_limit: float | None = None, models=None, folds: int = 5,
                     seed: int = 0, report=None, submissions="submissions", target=None,
                     id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
-                    log=None) -> CompetitionResult:
+                    log=None, on_fold=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
     The steps: read the three files, settle the layout and the metric, check the files
@@ -135,6 +135,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         need the folds to run one at a time here).
     log : callable, optional
         Receives a line per step.
+    on_fold : callable, optional
+        ``on_fold(model, done, total)`` after each fold (when folds run one at a time here).
 
     Returns
     -------
@@ -176,7 +178,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     leaks = warn_leaks(X, y, layout)
     splits = list(splitter(layout.task, folds, seed).split(X, y))
     runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test, splits,
-                                 scorer, seed=seed, budget=budget, say=say,
+                                 scorer, seed=seed, budget=budget, say=say, on_fold=on_fold,
                                  backend=backend, scheduler=scheduler)
     done = [r for r in runs if not r.skipped]
     blend, gains = blend_runs(done, y, splits, scorer, layout)

@@ -162,7 +162,7 @@ def split_custom(models, task: str) -> tuple[list[str], dict]:
 
 def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
                          deadline: float | None = None, backend: str = "loky",
-                         scheduler: str | None = None) -> dict:
+                         scheduler: str | None = None, on_fold=None) -> dict:
     """A model's folds through the engine (:func:`kagglekit.evaluation.engine.run_folds`):
     each fold's model scores its held-out rows and predicts ``X_test``.
 
@@ -178,7 +178,7 @@ def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
     try:
         outcomes = run_folds(pipeline, X, y, splits, task, metrics=(metric.name,),
                              X_test=X_test, backend=backend, scheduler=scheduler,
-                             deadline=deadline)
+                             deadline=deadline, on_fold=on_fold)
     except OutOfTime as exc:
         return {"skipped": f"stopped after training: {exc}", "trained_folds": exc.done}
     oof = np.full((len(y), *np.shape(outcomes[0]["output"])[1:]), np.nan)
@@ -204,7 +204,7 @@ def _set_budget(pipeline, seconds: float) -> None:
 
 def cross_validate_models(name, models, layout, train, X, y, test, splits, scorer, *,
                           seed: int, budget=None, say, backend: str = "loky",
-                          scheduler: str | None = None) -> list[ModelRun]:
+                          scheduler: str | None = None, on_fold=None) -> list[ModelRun]:
     """Each model on the same folds, fastest first; with a ``budget``
     (:class:`~kagglekit.evaluation.budget.Budget`), each model's share is decided before it
     trains and left-over time buys more seeds of the best model. When no model runs, the
@@ -234,7 +234,8 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
             _fill(run, cross_validate_model(pipeline, X, y, test, splits, layout.task,
                                             metric=scorer, backend=backend,
                                             scheduler=scheduler,
-                                            deadline=None if budget is None else budget.hard))
+                                            deadline=None if budget is None else budget.hard,
+                                            on_fold=_named(on_fold, model)))
             if not run.skipped:
                 say(f"  {scorer.name} {run.mean:.4f} ± {run.std:.4f}  ({run.seconds:.1f} s)")
         if run.skipped:
@@ -242,7 +243,7 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
         runs.append(run)
     if budget is not None:
         bag_seeds(runs, factories, X, y, test, splits, layout, scorer, seed=seed,
-                  budget=budget, say=say)
+                  budget=budget, say=say, on_fold=on_fold)
     if all(r.skipped for r in runs):
         say("no model finished in time: the submission predicts the training rows' "
             f"{'mean' if layout.task == 'regression' else 'class shares'}")
@@ -253,7 +254,12 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     return runs
 
 
-def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budget, say):
+def _named(on_fold, model):
+    return None if on_fold is None else (lambda done, total: on_fold(model, done, total))
+
+
+def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budget, say,
+              on_fold=None):
     """Spend the time left on more seeds of the best model whose seed matters: each extra
     seed runs (with the same budget per fold) only when the model's measured seconds fit
     in what is left; its outputs are averaged into the model's, and the fold scores are
@@ -273,7 +279,9 @@ def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budg
             _set_budget(pipeline, best.allotment.max_seconds)
         say(f"bagging {best.name}: seed {best.seeds + 1} ({budget.left():.0f} s left) ...")
         found = cross_validate_model(pipeline, X, y, test, splits, layout.task,
-                                     metric=scorer, deadline=budget.hard)
+                                     metric=scorer, deadline=budget.hard,
+                                     on_fold=_named(on_fold, f"{best.name} seed "
+                                                             f"{best.seeds + 1}"))
         if "skipped" in found:
             say(f"  extra seed of {best.name} dropped: {found['skipped']}")
             return
