@@ -119,8 +119,9 @@ def test_submissions_shows_local_history_beside_kaggles_list(fake, legacy_key, g
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:4] == ["ref", "submitted", "(UTC)", "status"]
-    by_ref = {line.split()[0]: line for line in lines[1:]}
+    by_ref = {line.split()[0]: line for line in lines[1:-1]}
     assert set(by_ref) == {"1000", "1001"}
+    assert lines[-1].startswith("CV against the public leaderboard: 1 submission with both")
     assert "0.76794" in by_ref["1000"] and "0.8372" in by_ref["1000"]
     assert "titanic-rf" in by_ref["1000"] and "local+kaggle" in by_ref["1000"]
     assert "web.csv: by hand" in by_ref["1001"] and " kaggle " in by_ref["1001"]
@@ -229,3 +230,28 @@ def test_a_file_edited_after_export_is_not_credited_to_the_pipeline(fake, legacy
     assert submitted["pipeline"] is None and submitted["cv_score"] is None
     assert submitted["message"] == "kagglekit submission"
     assert fake.state.submissions[0]["description"] == "kagglekit submission"
+
+
+def test_submissions_say_whether_the_cv_tracks_the_leaderboard(fake, legacy_key, titanic, cwd,
+                                                               capsys):
+    ids = titanic.X_test["PassengerId"].astype("int64")
+    public = ["0.7600", "0.7700", "0.7750", "0.7800", "0.7900"]
+    for i, cv in enumerate([0.80, 0.81, 0.82, 0.83, 0.84]):
+        fake.state.scoring.update(pending_polls=0, public_score=public[i])
+        labels = (np.arange(len(ids)) < 10 * i).astype(int)  # a different file each time
+        path = write_submission(labels, ids, cwd / "submissions", pipeline=f"p{i}",
+                                cv_score=cv)
+        assert main(["submit", str(path), "--competition", "titanic"]) == 0
+        if i == 3:
+            capsys.readouterr()
+            assert main(["submissions", "titanic"]) == 0
+            assert "4 submissions with both scores; 1 more needed" in capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["submissions", "titanic", "--plot", "cv.png"]) == 0
+    out = capsys.readouterr().out
+    assert "0.8400 (accuracy)" in out
+    assert ("Spearman rank correlation 1.00 over 5 submissions; the CV tracks the leaderboard"
+            in out)
+    assert (cwd / "cv.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["submissions", "titanic", "--plot", "cv.png"]) == 2  # never overwritten
+    assert "cv.png exists" in capsys.readouterr().err

@@ -223,13 +223,18 @@ def cmd_submit(args) -> None:
 
 def cmd_submissions(args) -> None:
     from kagglekit.jobs.kaggle import submissions
-    from kagglekit.kaggle.history import format_table
+    from kagglekit.kaggle.history import format_table, plot_tracking, tracking_line
 
+    if args.plot and Path(args.plot).exists():
+        raise KagglekitError(f"--plot: {args.plot} exists; give a new file name")
     rows = submissions(args.competition, local_only=args.local)
     if not rows:
         print(f"no submissions to {args.competition} yet")
         return
     print("\n".join(format_table(rows)))
+    print(tracking_line(rows))
+    if args.plot:
+        print(f"plot: {plot_tracking(rows, args.plot)}")
 
 
 def cmd_competitions(args) -> None:

@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("competition")
     ss.add_argument("--local", action="store_true",
                     help="only the local history (no credentials or network needed)")
+    ss.add_argument("--plot", metavar="FILE.png",
+                    help="draw each submission's CV score against its public score")
 
     co = plain("competitions", help="competition data: competitions download NAME")
     co_sub = co.add_subparsers(dest="action", required=True, metavar="ACTION")

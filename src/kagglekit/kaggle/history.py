@@ -27,7 +27,11 @@ from kagglekit.errors import KagglekitError
 from kagglekit.fileio import timestamp
 
 __all__ = ["HISTORY_FILE", "append_event", "read_history", "warn_if_submitted", "merge",
-           "learned_scores", "format_table"]
+           "learned_scores", "format_table", "cv_and_public", "tracking_line", "plot_tracking"]
+
+MIN_FOR_CORRELATION = 5
+"""Submissions with both a CV and a public score needed before the rank correlation is
+reported."""
 
 #: The history's file name inside the submissions folder.
 HISTORY_FILE = "history.jsonl"
@@ -199,6 +203,7 @@ def merge(local, remote):
             "status": record.get("status") or ("submitted" if record.get("ref") else "-"),
             "public_score": record.get("public_score"),
             "cv_score": record.get("cv_score", record.get("cv_accuracy")),
+            "metric": record.get("metric") or ("accuracy" if "cv_accuracy" in record else None),
             "pipeline": record.get("pipeline"),
             "file": Path(record["file"]).name if record.get("file") else None,
             "error": record.get("error"),
@@ -212,7 +217,7 @@ def merge(local, remote):
         rows.append({
             "ref": item["ref"], "time": _short_time(item.get("date")),
             "status": item.get("status"), "public_score": item.get("public_score"),
-            "cv_score": None, "pipeline": None, "file": item.get("file_name"),
+            "cv_score": None, "metric": None, "pipeline": None, "file": item.get("file_name"),
             "error": item.get("error"), "message": item.get("description"), "seen": "kaggle",
         })
     return sorted(rows, key=lambda row: (row["time"] or "", row["ref"] or 0), reverse=True)
@@ -269,7 +274,8 @@ def format_table(rows):
     for row in rows:
         cells = {key: "-" if row[key] is None else str(row[key]) for key, _ in _COLUMNS}
         if row["cv_score"] is not None:
-            cells["cv_score"] = f"{row['cv_score']:.4f}"
+            cells["cv_score"] = f"{row['cv_score']:.4f}" + (f" ({row['metric']})"
+                                                            if row.get("metric") else "")
         if row["file"] and row["message"]:
             cells["file"] = f"{row['file']}: {row['message']}"
         if row["error"]:
@@ -278,6 +284,85 @@ def format_table(rows):
     widths = [max(len(line[i]) for line in table) for i in range(len(_COLUMNS) - 1)]
     return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
             + "  " + line[-1] for line in table]
+
+
+def cv_and_public(rows):
+    """``(metric, [(cv, public, label), ...])``: the rows with both a CV score and a public
+    score, on the metric most of them were cross-validated on (CV scores on another metric
+    are not comparable and are left out)."""
+    scored = [r for r in rows if r["cv_score"] is not None and _number(r["public_score"])
+              is not None]
+    metrics = [r.get("metric") for r in scored]
+    metric = max(set(metrics), key=metrics.count) if metrics else None
+    return metric, [(float(r["cv_score"]), _number(r["public_score"]),
+                     str(r["ref"] or r["file"] or "")) for r in scored
+                    if r.get("metric") == metric]
+
+
+def tracking_line(rows) -> str:
+    """One line saying whether the CV scores track the public leaderboard: the Spearman rank
+    correlation once :data:`MIN_FOR_CORRELATION` submissions have both scores, else how many
+    more are needed."""
+    import pandas as pd
+
+    metric, pairs = cv_and_public(rows)
+    if len(pairs) < MIN_FOR_CORRELATION:
+        more = MIN_FOR_CORRELATION - len(pairs)
+        return (f"CV against the public leaderboard: {len(pairs)} submission"
+                f"{'' if len(pairs) == 1 else 's'} with both scores; {more} more needed for "
+                "a rank correlation")
+    cv = pd.Series([p[0] for p in pairs])
+    public = pd.Series([p[1] for p in pairs])
+    rho = cv.corr(public, method="spearman")
+    if not rho == rho:  # nan: one of them never changes
+        verdict = "cannot tell (one of the two scores never changes)"
+    elif rho >= 0.7:
+        verdict = "the CV tracks the leaderboard"
+    elif rho >= 0.3:
+        verdict = "the CV tracks the leaderboard only loosely"
+    else:
+        verdict = "the CV does not track the leaderboard: trust neither alone"
+    return (f"CV ({metric or 'metric unknown'}) against the public score: Spearman rank "
+            f"correlation {rho:.2f} over {len(pairs)} submissions; {verdict}")
+
+
+def plot_tracking(rows, path) -> Path:
+    """A PNG of each submission's CV score against its public score (never replacing a
+    file)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kagglekit.fileio import atomic_write
+
+    metric, pairs = cv_and_public(rows)
+    if not pairs:
+        raise KagglekitError("no submission has both a CV score and a public score yet; "
+                             "nothing to plot")
+    figure, axes = plt.subplots(figsize=(5, 4.5))
+    axes.scatter([p[0] for p in pairs], [p[1] for p in pairs])
+    for cv, public, label in pairs:
+        axes.annotate(label, (cv, public), fontsize=7, xytext=(3, 3),
+                      textcoords="offset points")
+    axes.set_xlabel(f"CV ({metric or 'metric unknown'})")
+    axes.set_ylabel("public leaderboard score")
+    axes.set_title("CV against the public leaderboard")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None
 
 
 def _short_time(value):
