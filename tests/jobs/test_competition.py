@@ -1,6 +1,7 @@
 """`kagglekit run --competition NAME` end to end on small generated competitions."""
 
 import json
+import os
 import re
 
 import numpy as np
@@ -110,7 +111,7 @@ def test_a_tiny_time_limit_still_submits_and_no_model_trains_folds_it_then_drops
     train, test, sample = _competition(tmp_path, "binary")
     result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
                              models=["logreg", "hgb", "net"], folds=3, time_limit=4,
-                             submissions=tmp_path / "subs", report=tmp_path / "rep")
+                             submissions=tmp_path / "subs")
     written = pd.read_csv(result.submission)
     assert written["row"].tolist() == test["row"].tolist() and written["y"].between(0, 1).all()
     for run in result.runs:  # each model either trained all its folds or none
@@ -119,8 +120,7 @@ def test_a_tiny_time_limit_still_submits_and_no_model_trains_folds_it_then_drops
     net = next(r for r in result.runs if r.name == "net")
     # decided before training: no time left, or too little for 3 folds of the network
     assert net.skipped == "no time left" or "it needs 4 s" in net.skipped
-    report = json.loads((tmp_path / "rep" / "report.json").read_text())
-    assert {r["model"]: bool(r["budget"]) for r in report["leaderboard"]}["net"]
+    assert "(share " in next(line for line in result.lines() if line.startswith("net "))
     assert result.seconds <= 1.1 * 4 + 5  # the machine's start-up of the models aside
 
 
@@ -278,3 +278,54 @@ def test_quiet_prints_only_the_results_and_a_terminal_gets_a_progress_bar(tmp_pa
     shown = sys.stderr.getvalue()
     progress.close()
     assert "lgbm: fold 3 of 5 done" in shown and "of 120 s" in shown
+
+
+@pytest.mark.parametrize(("kind", "metric", "pictures"), [
+    ("binary", "roc_auc", {"leaderboard", "calibration", "roc", "importance"}),
+    ("multiclass", "log_loss", {"leaderboard", "confusion", "roc", "importance"}),
+    ("regression", "rmse", {"leaderboard", "predicted-vs-actual", "residuals", "importance"}),
+])
+def test_the_report_shows_the_run_in_pictures(tmp_path, kind, metric, pictures):
+    _competition(tmp_path, kind)
+    result = run_competition("comp", data_dir=tmp_path, metric=metric, folds=3,
+                             models=["logreg", "hgb"], submissions=tmp_path / "subs",
+                             report=tmp_path / "rep")
+    folder = tmp_path / "rep"
+    drawn = {p.stem for p in (folder / "plots").glob("*.png")}
+    assert drawn == pictures
+    html = (folder / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(pictures)
+    md = (folder / "report.md").read_text()
+    for heading in ("## Leaderboard", "## The blend", "## What drives the model",
+                    "## Out-of-fold predictions against the truth", "## The run"):
+        assert heading in md
+    report = json.loads((folder / "report.json").read_text())
+    assert report["plots"] == sorted(f"plots/{p}.png" for p in pictures)
+    assert result.importance["model"] in {"logreg", "hgb"}
+    assert set(result.importance["drops"]) <= {"x1", "x2", "color", "row"}
+    assert next(iter(result.importance["drops"])) == "x1"  # the strongest signal
+
+
+@pytest.mark.slow
+def test_a_competition_report_renders_in_headless_chromium(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "check_report.py"
+    sys.path.insert(0, str(script.parent))
+    try:
+        import check_report
+    finally:
+        sys.path.remove(str(script.parent))
+    if check_report.find_chromium() is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("chromium not installed; CI must install it (.ci/run does)")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    _competition(tmp_path, "binary")
+    run_competition("comp", data_dir=tmp_path, metric="roc_auc", folds=3,
+                    models=["logreg", "hgb"], submissions=tmp_path / "subs",
+                    report=tmp_path / "rep")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "rep")],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -12,7 +12,7 @@ validated against the sample and written without overwriting anything.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,9 @@ class CompetitionResult:
     leaks: list
     seed: int = 0
     shift: object = None
+    y: np.ndarray | None = field(default=None, repr=False)
+    importance: dict | None = None
+    shifted: dict | None = field(default=None, repr=False)
 
     def lines(self) -> list[str]:
         """What the command prints: the CV table, the blend, then ``submission: PATH``."""
@@ -193,9 +196,40 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     if report:
         from kagglekit.reports.competition import write_competition_report
 
+        result.y = y
+        result.importance = explain_strongest(done, blend, X, y, splits, scorer, layout,
+                                              seed=seed, budget=budget)
+        if shift.warns and shift.columns:
+            column = next(iter(shift.columns))
+            result.shifted = {"column": column, "train": X[column].head(20_000).tolist(),
+                              "test": test[column].head(20_000).tolist()}
         result.report_dir = write_competition_report(result, report)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def explain_strongest(done, blend, X, y, splits, scorer, layout, *, seed: int,
+                      budget=None) -> dict | None:
+    """Permutation importance (:mod:`kagglekit.evaluation.importance`) of the model with the
+    largest blend weight, refitted on the first fold's training rows and measured on its
+    held-out rows: ``{"model", "drops"}``, or ``{"model", "skipped"}`` when the time limit
+    leaves no room for one more fit."""
+    from kagglekit.evaluation.engine import rows
+    from kagglekit.evaluation.importance import permutation_drops
+    from kagglekit.seeding import seed_pipeline
+
+    if not done:
+        return None
+    strongest = max(done, key=lambda r: blend.weights.get(r.name, 0.0))
+    cost = 3 * strongest.seconds / (len(splits) * strongest.seeds)
+    if budget is not None and time.perf_counter() + cost > budget.hard:
+        return {"model": strongest.name, "skipped": "no time left within the limit"}
+    train, held = splits[0]
+    model = seed_pipeline(strongest.factory(), seed).fit(rows(X, train), y[train])
+    classes = None if layout.task == "regression" else np.asarray(layout.classes)
+    drops = permutation_drops(model, rows(X, held), y[held], scorer, layout.task, classes,
+                              random_state=seed)
+    return {"model": strongest.name, "drops": drops}
 
 
 def settle_layout(name: str, train, test, sample, *, metric=None, target=None,

@@ -31,7 +31,8 @@ class ModelRun:
     ``folds`` the metric per fold; ``skipped`` says why a model has none of these.
     ``allotment`` is what the time budget gave it (None without a time limit), ``seeds`` how
     many seeds its outputs average, ``trained_folds`` how many folds it fitted (a model
-    skipped by the planner fitted none).
+    skipped by the planner fitted none); ``histories`` a network's losses per epoch, one
+    dict per fold; ``factory`` builds its unfitted pipeline.
     """
 
     name: str
@@ -44,6 +45,8 @@ class ModelRun:
     allotment: object = None
     seeds: int = 1
     trained_folds: int = 0
+    histories: list = field(default_factory=list, repr=False)
+    factory: object = field(default=None, repr=False)
 
     @property
     def mean(self) -> float:
@@ -186,7 +189,8 @@ def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
         oof[held] = outcome["output"]
     return {"oof": oof, "test": np.mean([o["predicted"] for o in outcomes], axis=0),
             "folds": [o[metric.name] for o in outcomes], "seconds": time.perf_counter() - start,
-            "trained_folds": len(splits)}
+            "trained_folds": len(splits),
+            "histories": [o["history"] for o in outcomes if o.get("history")]}
 
 
 def budgeted(pipeline) -> bool:
@@ -220,7 +224,7 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     runs = []
     for i, model in enumerate(order):
         pipeline_name, factory = factories[model]
-        run = ModelRun(model, pipeline_name)
+        run = ModelRun(model, pipeline_name, factory=factory)
         pipeline = seed_pipeline(factory(), seed)
         if budget is not None:
             run.allotment = budget.allot(
@@ -247,7 +251,7 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     if all(r.skipped for r in runs):
         say("no model finished in time: the submission predicts the training rows' "
             f"{'mean' if layout.task == 'regression' else 'class shares'}")
-        run = ModelRun("prior", "prior")
+        run = ModelRun("prior", "prior", factory=lambda: _prior(layout.task))
         _fill(run, cross_validate_model(_prior(layout.task), X, y, test, splits, layout.task,
                                         metric=scorer))
         runs.append(run)
@@ -305,7 +309,7 @@ def _fill(run: ModelRun, found: dict) -> None:
     run.trained_folds = found.get("trained_folds", 0)
     if not run.skipped:
         run.oof, run.test, run.folds = found["oof"], found["test"], found["folds"]
-        run.seconds = found["seconds"]
+        run.seconds, run.histories = found["seconds"], found.get("histories", [])
 
 
 def _prior(task: str):
