@@ -274,7 +274,10 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
             "blend": result.blend.method,
             "cv": {r.name: (None if r.skipped else round(r.mean, 6)) for r in result.runs},
             "skipped": {r.name: r.skipped for r in result.runs if r.skipped},
-            "plan": getattr(result, "plan", None),
+            "budget": {r.name: r.budget_text() for r in result.runs},
+            "trained_folds": {r.name: r.trained_folds for r in result.runs},
+            "gains": {m: round(g.mean, 6) for m, g in result.gains.items()},
+            "shift_auc": result.shift.auc if result.shift else None,
             "seconds": round(seconds, 1), "within_limit": seconds <= 1.1 * time_limit}
 
 

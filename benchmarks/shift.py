@@ -8,8 +8,8 @@ id column ignored): ``--seeds`` random 80/20 splits; a strong shift, test.csv = 
 of the numeric column that matters most (largest absolute Spearman correlation with the
 target, or with its codes); and a mild one, the top 40 % of the numeric column with at least
 20 values that matters least; and a soft one on that column, where each row is a test row
-with a chance rising with its rank (0 to 40 %). One JSON line per split: the AUC, whether the shifted column is
-among the three named, and the seconds.
+with a chance rising with its rank (0 to 40 %). One JSON line per split: the AUC, whether
+the shifted column is among the three named, and the seconds.
 """
 
 from __future__ import annotations
