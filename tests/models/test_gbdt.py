@@ -107,3 +107,20 @@ def test_tabular_pipeline_with_text_categories_and_missing_values(model):
     new = frame.drop(columns="y").head(5).assign(color="purple")  # an unseen level
     assert pipeline.predict(new).shape == (5,)
     assert pipeline.score(frame.drop(columns="y"), frame["y"]) > 0.8
+
+
+def test_a_short_budget_raises_the_learning_rate_to_fit_the_rounds_it_affords():
+    from kagglekit.models.gbdt import MAX_LEARNING_RATE, paced_learning_rate
+
+    assert paced_learning_rate(0.05, 0.001, 10.0) == 0.05  # 10,000 rounds: enough
+    assert paced_learning_rate(0.05, 0.01, 2.0) == pytest.approx(0.25)  # 200 rounds
+    assert paced_learning_rate(0.05, 0.05, 5.0) == MAX_LEARNING_RATE  # 100 rounds: capped
+    assert paced_learning_rate(0.05, 0.01, -1.0) == MAX_LEARNING_RATE  # no time left
+
+
+@pytest.mark.parametrize("library", ["lightgbm", "catboost"])
+def test_an_ample_budget_keeps_the_learning_rate(library):
+    X, signal = table(n=600)
+    reg = BoostedTreesRegressor(library, max_seconds=600.0).fit(X, signal)
+    assert reg.learning_rate_ == 0.05
+    assert BoostedTreesRegressor(library, **TINY).fit(X, signal).learning_rate_ == 0.05

@@ -15,6 +15,14 @@ Defaults: learning rate 0.05 and early stopping on the validation loss, as AutoG
 LightGBM and CatBoost models use; the libraries' own defaults otherwise (LightGBM: 31 leaves,
 20 rows per leaf; CatBoost: depth 6, ordered target statistics for categories). All cores
 (``n_jobs=-1``).
+
+With a time budget (``max_seconds``) the pace decides the learning rate: after
+:data:`PACE_ROUNDS` rounds (CatBoost: a probe of that many) the rounds that fit in the time
+left are estimated, and when ``learning_rate`` times those rounds is below
+:data:`LEARNING_BUDGET` (0.05 x 1,000 rounds) the rate is raised to fit (at most
+:data:`MAX_LEARNING_RATE`), so a large table under a short budget ends near where early
+stopping would, instead of cut off while still far from it. Without a budget, or when the
+rounds fit, nothing changes.
 """
 
 from __future__ import annotations
@@ -149,6 +157,9 @@ class BoostedTreesClassifier(ClassifierMixin, _BoostedTrees):
     booster_ : the fitted ``lightgbm.LGBMClassifier`` or ``catboost.CatBoostClassifier``
     n_rounds_ : int
         The kept round.
+    learning_rate_ : float
+        The rate boosting ended with (raised from ``learning_rate`` when the time budget
+        would not afford enough rounds; see :func:`paced_learning_rate`).
     train_seconds_ : float
     n_features_in_ : int
     """
@@ -199,6 +210,23 @@ def _checked_weights(sample_weight, n: int) -> np.ndarray:
     return weights
 
 
+PACE_ROUNDS = 20
+"""Rounds timed before the learning rate is fitted to the time left."""
+LEARNING_BUDGET = 50.0
+"""learning rate x rounds that a budget should afford (0.05 x 1,000 rounds)."""
+MAX_LEARNING_RATE = 0.3
+"""The highest rate the pace may set."""
+
+
+def paced_learning_rate(rate: float, seconds_per_round: float, seconds_left: float) -> float:
+    """The learning rate for the rounds that fit in ``seconds_left``: ``rate`` when they reach
+    :data:`LEARNING_BUDGET`, else raised to reach it, up to :data:`MAX_LEARNING_RATE`."""
+    rounds = max(seconds_left, 0.0) / max(seconds_per_round, 1e-9)
+    if rate * rounds >= LEARNING_BUDGET:
+        return rate
+    return float(min(MAX_LEARNING_RATE, max(rate, LEARNING_BUDGET / max(rounds, 1.0))))
+
+
 def _deadline_reached(estimator, start):
     return estimator.max_seconds is not None and time.perf_counter() - start > \
         estimator.max_seconds
@@ -212,15 +240,22 @@ def _fit_lightgbm(est, X, y, w, X_val, y_val, w_val):
                 n_jobs=est.n_jobs, random_state=est.random_state, verbose=-1,
                 **(est.params or {}))
     start = time.perf_counter()
+    rate = {"now": est.learning_rate}
 
     def budget(env):
+        if est.max_seconds is not None and env.iteration + 1 == PACE_ROUNDS:
+            spent = time.perf_counter() - start
+            rate["now"] = paced_learning_rate(est.learning_rate, spent / PACE_ROUNDS,
+                                              est.max_seconds - spent)
         if _deadline_reached(est, start):
             raise lightgbm.callback.EarlyStopException(env.iteration, env.evaluation_result_list)
 
     categorical = list(range(est.n_categorical)) or "auto"
     model.fit(X, y, sample_weight=w, eval_X=(X_val,), eval_y=(y_val,), eval_sample_weight=(
         None if w_val is None else [w_val]), categorical_feature=categorical,
-        callbacks=[lightgbm.early_stopping(est.patience, verbose=False), budget])
+        callbacks=[lightgbm.early_stopping(est.patience, verbose=False), budget,
+                   lightgbm.reset_parameter(learning_rate=lambda _: rate["now"])])
+    est.learning_rate_ = rate["now"]
     return model
 
 
@@ -234,11 +269,20 @@ def _fit_catboost(est, X, y, w, X_val, y_val, w_val):
               "verbose": False, "allow_writing_files": False, **(est.params or {})}
     if est._classifier and len(np.unique(y)) > 2:
         params.setdefault("loss_function", "MultiClass")
-    model = cls(**params)
     categorical = list(range(est.n_categorical))
     train = catboost.Pool(X, y, weight=w, cat_features=categorical)
     held_out = catboost.Pool(X_val, y_val, weight=w_val, cat_features=categorical)
-    callbacks = [_CatBoostBudget(est)] if est.max_seconds is not None else None
+    callbacks = None
+    if est.max_seconds is not None:
+        start = time.perf_counter()  # the pace of this table: a probe of PACE_ROUNDS rounds
+        cls(**{**params, "iterations": PACE_ROUNDS, "use_best_model": False}).fit(train)
+        spent = time.perf_counter() - start
+        params["learning_rate"] = paced_learning_rate(params["learning_rate"],
+                                                      spent / PACE_ROUNDS,
+                                                      est.max_seconds - spent)
+        callbacks = [_CatBoostBudget(est, start)]
+    est.learning_rate_ = params["learning_rate"]
+    model = cls(**params)
     model.fit(train, eval_set=held_out, callbacks=callbacks)
     return model
 
@@ -246,8 +290,8 @@ def _fit_catboost(est, X, y, w, X_val, y_val, w_val):
 class _CatBoostBudget:
     """Stops CatBoost once ``max_seconds`` have passed (its callback protocol)."""
 
-    def __init__(self, estimator):
-        self.estimator, self.start = estimator, time.perf_counter()
+    def __init__(self, estimator, start):
+        self.estimator, self.start = estimator, start
 
     def after_iteration(self, info):
         return not _deadline_reached(self.estimator, self.start)
