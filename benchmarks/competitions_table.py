@@ -4,9 +4,11 @@ AutoGluon, per table and split seed, averaged over the seeds, and the bar of iss
 Usage: python benchmarks/competitions_table.py RESULTS.jsonl [MORE.jsonl ...] [--time-limit 120]
 
 Lines are matched by (table, seed, time limit); a later line for the same run replaces an
-earlier one. "level" means within 1 % of the anchor's score; "better" means better by more than
-the difference between the two seeds' kagglekit scores (the seed spread). Prints Markdown, then
-one JSON line with the counts.
+earlier one. Scores are averaged over the seeds. "level" means within 1 % of the anchor's
+averaged score; "better" means better on average by more than the two seeds' gains differ
+(the gain over the anchor, seed 0 against seed 1), so a gain that one split gives and the
+other takes back does not count; with one seed, better at all. Prints Markdown, then one JSON
+line with the counts.
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ def read(paths, time_limit):
     return runs
 
 
-def compare(ours: float, theirs: float, metric: str, spread: float) -> str:
-    """"better", "level" or "worse" for our score against an anchor's."""
+def compare(ours: list, theirs: list, metric: str) -> str:
+    """"better", "level" or "worse" for our scores against an anchor's, seed by seed."""
     sign = -1 if metric in LOWER_IS_BETTER else 1
-    gain = sign * (ours - theirs)
-    if gain > spread and gain > 0:
+    gains = [sign * (a - b) for a, b in zip(ours, theirs, strict=True)]
+    gain = sum(gains) / len(gains)
+    if gain > 0 and gain > max(gains) - min(gains):
         return "better"
-    return "level" if gain >= -0.01 * abs(theirs) else "worse"
+    return "level" if gain >= -0.01 * abs(sum(theirs) / len(theirs)) else "worse"
 
 
 def main() -> None:
@@ -66,13 +69,12 @@ def main() -> None:
             values = [runs[(table, s)].get(who) for s in seeds]
             mean[who] = None if None in values else sum(values) / len(values)
         ours = [runs[(table, s)]["kagglekit"] for s in seeds]
-        spread = max(ours) - min(ours)
         verdicts = []
         for who in ("notebook", "autogluon"):
             if mean[who] is None:
                 verdicts.append("")
                 continue
-            verdict = compare(mean["kagglekit"], mean[who], metric, spread)
+            verdict = compare(ours, [runs[(table, s)][who] for s in seeds], metric)
             counts[f"{who}_{verdict}"] += 1
             counts[f"{who}_tables"] += 1
             verdicts.append(verdict)
