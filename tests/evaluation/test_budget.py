@@ -11,6 +11,7 @@ from kagglekit.evaluation.budget import (
     SAFETY,
     TRAINING_SHARE,
     Budget,
+    probe_overhead,
     probe_seconds,
 )
 from kagglekit.evaluation.engine import rows
@@ -22,18 +23,37 @@ def test_a_budgeted_model_gets_its_weighted_share_as_seconds_per_fold():
     assert plan.skip is None and plan.estimate is None
     assert plan.share == pytest.approx(100 * 3 / 4, abs=1.0)  # 1 s for the clock's drift
     assert plan.max_seconds == pytest.approx(plan.share / 5 * TRAINING_SHARE, rel=1e-9)
+    probed = budget.allot("net", ["net"], 5, budgeted=True, probe=lambda: 6.0)
+    assert probed.overhead == 6.0  # measured: the rest of each fold's share is training
+    assert probed.max_seconds == pytest.approx(probed.share / 5 - 6.0, rel=1e-9)
 
 
 def test_a_model_is_skipped_before_training_when_it_cannot_fit():
     budget = Budget(20.0, reserve=0.0, start=time.perf_counter())
     net = budget.allot("net", ["logreg", "hgb", "net"], 5, budgeted=True)  # 12 s: 2.4 a fold
     assert net.skip and "it needs 4 s" in net.skip and net.max_seconds is None
+    big = Budget(120.0, reserve=0.0, start=time.perf_counter())  # 24 s a fold, 21 to predict
+    costly = big.allot("net", ["net"], 5, budgeted=True, probe=lambda: 21.0)
+    assert costly.skip and "21.0 s of it to prepare rows and predict" in costly.skip
     slow = budget.allot("hgb", ["hgb", "net"], 5, budgeted=False, probe=lambda: 50.0)
     assert slow.skip and "estimated 50 s" in slow.skip
     quick = budget.allot("hgb", ["hgb", "net"], 5, budgeted=False, probe=lambda: 9.0)
     assert quick.skip is None and quick.estimate == 9.0  # more than its share, < half left
     late = Budget(1.0, reserve=2.0, start=time.perf_counter())
     assert late.allot("logreg", ["logreg"], 5, budgeted=False).skip == "no time left"
+
+
+def test_the_overhead_probe_measures_what_a_budgeted_model_spends_besides_training():
+    from kagglekit.models.gbdt import BoostedTreesClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 4))
+    y = (X[:, 0] > 0).astype(int)
+    index = np.arange(len(y))
+    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    model = BoostedTreesClassifier("lightgbm", max_seconds=100.0)
+    overhead = probe_overhead(model, X, y, splits, X[:500], rows)
+    assert 0 <= overhead < 30 and model.max_seconds == 100.0  # the probe fits a clone
 
 
 def test_the_probe_scales_a_small_fit_to_every_fold():

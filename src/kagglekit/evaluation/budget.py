@@ -6,9 +6,12 @@ among the models still waiting (:data:`WEIGHTS`: the slower, stronger models wei
 what a fast model leaves unused flows to the later ones):
 
 - a model that honours a time budget (a ``max_seconds`` parameter: the tabular network,
-  LightGBM, CatBoost) gets ``share / K`` seconds per fold, :data:`TRAINING_SHARE` of it for
-  training and the rest for preparing the rows and predicting; it is skipped, before it
-  trains, when that is below the least it needs (:data:`MIN_FOLD_SECONDS`);
+  LightGBM, CatBoost) gets ``share / K`` seconds per fold. What it spends besides training
+  (building the network, preparing the rows, predicting the held-out and test rows) is
+  measured by a probe (a fit with :data:`PROBE_TRAINING` seconds of training on at most
+  :data:`PROBE_ROWS` rows, its prediction scaled to every fold's rows, with a safety
+  factor); the rest is its training budget per fold. It is skipped, before it trains, when
+  that is below the least it needs (:data:`MIN_FOLD_SECONDS`);
 - any other model's K folds are estimated from a short probe (a fit on at most
   :data:`PROBE_ROWS` rows of the first fold, scaled by rows, with a safety factor); it is
   skipped, before it trains, when the estimate is more than its share or half of what is
@@ -40,7 +43,10 @@ on Titanic (2026-12-07, 2 cores shared with a benchmark): LightGBM cut at 0.6 s 
 scored 0.736 accuracy against 0.81 uncut; a boosted model stopped that early is worse than
 none."""
 TRAINING_SHARE = 0.75
-"""Of a budgeted model's seconds per fold, what goes to training (``max_seconds``)."""
+"""Of a budgeted model's seconds per fold, what goes to training when no probe measured the
+rest."""
+PROBE_TRAINING = 0.5
+"""Seconds of training in a budgeted model's probe."""
 PROBE_ROWS = 2000
 """The most rows a probe fits on."""
 SAFETY = 1.3
@@ -56,20 +62,24 @@ class Allotment:
     """What the planner gave one model, and why.
 
     ``share``: seconds given; ``estimate``: estimated seconds for its folds (from a probe;
-    None for a model that honours a budget); ``max_seconds``: its training budget per fold
-    (None for a model that does not honour one); ``skip``: why it was not trained.
+    None for a model that honours a budget); ``overhead``: a budgeted model's estimated
+    seconds per fold besides training (from a probe); ``max_seconds``: its training budget
+    per fold (None for a model that does not honour one); ``skip``: why it was not trained.
     """
 
     share: float
     estimate: float | None = None
     max_seconds: float | None = None
     skip: str | None = None
+    overhead: float | None = None
 
     def to_dict(self) -> dict:
-        return {"share_s": round(self.share, 1),
-                "estimate_s": None if self.estimate is None else round(self.estimate, 1),
-                "max_seconds_per_fold": None if self.max_seconds is None
-                else round(self.max_seconds, 1), "skip": self.skip}
+        def rounded(value):
+            return None if value is None else round(value, 1)
+
+        return {"share_s": rounded(self.share), "estimate_s": rounded(self.estimate),
+                "overhead_s_per_fold": rounded(self.overhead),
+                "max_seconds_per_fold": rounded(self.max_seconds), "skip": self.skip}
 
 
 class Budget:
@@ -89,8 +99,9 @@ class Budget:
     def allot(self, model: str, waiting, folds: int, *, budgeted: bool,
               probe=None) -> Allotment:
         """The share of ``model`` among the ``waiting`` models (itself included), and
-        whether it trains. ``probe()`` returns the estimated seconds of its ``folds`` folds
-        (called only for a model that does not honour a budget)."""
+        whether it trains. ``probe()`` returns, for a budgeted model, its estimated seconds
+        per fold besides training (:func:`probe_overhead`), else the estimated seconds of its
+        ``folds`` folds (:func:`probe_seconds`)."""
         left = self.left()
         weights = {m: WEIGHTS.get(m, 2.0) for m in waiting}
         share = max(left, 0.0) * weights[model] / sum(weights.values())
@@ -99,10 +110,18 @@ class Budget:
         if budgeted:
             per_fold = share / folds
             least = MIN_FOLD_SECONDS.get(model, 1.0)
-            if per_fold < least:
+            if per_fold < least:  # too little even before preparing and predicting: no probe
                 return Allotment(share, skip=f"its share, {share:.0f} s, gives {per_fold:.1f} "
-                                             f"s a fold; it needs {least:g} s")
-            return Allotment(share, max_seconds=per_fold * TRAINING_SHARE)
+                                             f"s a fold; it needs {least:g} s to train")
+            overhead = None if probe is None else probe()
+            training = per_fold * TRAINING_SHARE if overhead is None else per_fold - overhead
+            if training < least:
+                spent = "" if overhead is None else \
+                    f", {overhead:.1f} s of it to prepare rows and predict"
+                return Allotment(share, overhead=overhead,
+                                 skip=f"its share, {share:.0f} s, gives {per_fold:.1f} s a "
+                                      f"fold{spent}; it needs {least:g} s to train")
+            return Allotment(share, overhead=overhead, max_seconds=training)
         estimate = probe()
         allowed = max(share, 0.5 * left)
         if estimate > allowed:
@@ -114,6 +133,29 @@ class Budget:
     def fits(self, seconds: float) -> bool:
         """Whether ``seconds`` more (with the safety factor) end before ``soft``."""
         return SAFETY * seconds <= self.left()
+
+
+def probe_overhead(pipeline, X, y, splits, X_test, rows_of) -> float:
+    """Estimated seconds a budgeted model spends per fold besides training: one fit with
+    :data:`PROBE_TRAINING` seconds of training on at most :data:`PROBE_ROWS` rows of the
+    first fold (what is left of its time is fixed cost: building a network, preparing rows),
+    plus its prediction of as many rows scaled to the held-out and ``X_test`` rows, times
+    :data:`SAFETY`."""
+    from kagglekit.pipelines.params import final_estimator
+
+    train, held = splits[0]
+    n = min(len(train), PROBE_ROWS)
+    sample = np.sort(np.random.default_rng(0).choice(train, size=n, replace=False))
+    model = clone(pipeline)
+    final_estimator(model, template=True).set_params(max_seconds=PROBE_TRAINING)
+    start = time.perf_counter()
+    model.fit(rows_of(X, sample), y[sample])
+    fitted = time.perf_counter()
+    getattr(model, "predict_proba", model.predict)(rows_of(X, sample))
+    done = time.perf_counter()
+    test_rows = 0 if X_test is None else len(X_test)
+    fixed = max(fitted - start - PROBE_TRAINING, 0.0)
+    return SAFETY * (fixed + (done - fitted) * (len(held) + test_rows) / n)
 
 
 def probe_seconds(pipeline, X, y, splits, X_test, rows_of) -> float:

@@ -64,6 +64,8 @@ class ModelRun:
         given = f"share {plan.share:.0f} s"
         if plan.max_seconds is not None:
             given += f", ≤ {plan.max_seconds:.1f} s training a fold"
+        if plan.overhead is not None:
+            given += f" (+ {plan.overhead:.1f} s to prepare and predict)"
         if plan.estimate is not None:
             given += f", estimated {plan.estimate:.0f} s"
         if self.skipped:
@@ -214,7 +216,7 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     trains and left-over time buys more seeds of the best model. When no model runs, the
     training rows' class shares (or mean), so a valid submission is still written. ``train``
     (target included) gives the inferred columns; ``X, y`` are its features and target."""
-    from kagglekit.evaluation.budget import probe_seconds
+    from kagglekit.evaluation.budget import probe_overhead, probe_seconds
     from kagglekit.evaluation.engine import rows
     from kagglekit.seeding import seed_pipeline
 
@@ -227,9 +229,11 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
         run = ModelRun(model, pipeline_name, factory=factory)
         pipeline = seed_pipeline(factory(), seed)
         if budget is not None:
+            paced = budgeted(pipeline)
+            probe = probe_overhead if paced else probe_seconds
             run.allotment = budget.allot(
-                model, order[i:], len(splits), budgeted=budgeted(pipeline),
-                probe=lambda p=pipeline: probe_seconds(p, X, y, splits, test, rows))
+                model, order[i:], len(splits), budgeted=paced,
+                probe=lambda p=pipeline, f=probe: f(p, X, y, splits, test, rows))
             run.skipped = run.allotment.skip
             if run.allotment.max_seconds is not None:
                 _set_budget(pipeline, run.allotment.max_seconds)
