@@ -4,7 +4,8 @@ AutoGluon, per table and split seed, averaged over the seeds, and the bar of iss
 Usage: python benchmarks/competitions_table.py RESULTS.jsonl [MORE.jsonl ...] [--time-limit 120]
 
 Lines are matched by (table, seed, time limit); a later line for the same run replaces an
-earlier one. Scores are averaged over the seeds. "level" means within 1 % of the anchor's
+earlier one. Scores are averaged over the seeds (an anchor run on one seed only is compared
+on that seed). "level" means within 1 % of the anchor's
 averaged score; "better" means better on average by more than the two seeds' gains differ
 (the gain over the anchor, seed 0 against seed 1), so a gain that one split gives and the
 other takes back does not count; with one seed, better at all. Prints Markdown, then one JSON
@@ -64,22 +65,21 @@ def main() -> None:
         if not seeds:
             continue
         metric = runs[(table, seeds[0])]["metric"]
-        mean = {}
-        for who in ("kagglekit", "notebook", "autogluon"):
-            values = [runs[(table, s)].get(who) for s in seeds]
-            mean[who] = None if None in values else sum(values) / len(values)
-        ours = [runs[(table, s)]["kagglekit"] for s in seeds]
-        verdicts = []
+        mean = {"kagglekit": sum(runs[(table, s)]["kagglekit"] for s in seeds) / len(seeds)}
+        verdicts, cells = [], [f"{mean['kagglekit']:.4g}"]
         for who in ("notebook", "autogluon"):
-            if mean[who] is None:
+            both = [s for s in seeds if runs[(table, s)].get(who) is not None]
+            if not both:
                 verdicts.append("")
+                cells.append("—")
                 continue
-            verdict = compare(ours, [runs[(table, s)][who] for s in seeds], metric)
+            theirs = [runs[(table, s)][who] for s in both]
+            cells.append(f"{sum(theirs) / len(theirs):.4g}"
+                         + ("" if len(both) == len(seeds) else f" (seed {both[0]})"))
+            verdict = compare([runs[(table, s)]["kagglekit"] for s in both], theirs, metric)
             counts[f"{who}_{verdict}"] += 1
             counts[f"{who}_tables"] += 1
             verdicts.append(verdict)
-        cells = [f"{v:.4g}" if v is not None else "—" for v in
-                 (mean["kagglekit"], mean["notebook"], mean["autogluon"])]
         print(f"| {table} | {metric} | {','.join(map(str, seeds))} | " + " | ".join(cells)
               + " | " + " | ".join(verdicts) + " |")
     print(json.dumps({"time_limit": args.time_limit, **counts}))
