@@ -69,7 +69,8 @@ def main() -> None:
                                   id_column)), flush=True)
         strong, mild = shifted_columns(X.drop(columns=[id_column]), y)
         for kind, column, share in (("top 20 %", strong, 0.2), ("top 40 %", mild, 0.4)):
-            test = (X[column] >= X[column].quantile(1 - share)).to_numpy()
+            rank = X[column].rank(method="first", pct=True)  # ties split, so share holds
+            test = (rank > 1 - share).to_numpy()
             print(json.dumps(line(table, kind, X[~test], X[test], id_column, column)),
                   flush=True)
         # A soft shift: every row may be a test row, with a chance rising with the column's

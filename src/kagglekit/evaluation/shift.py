@@ -97,7 +97,7 @@ def adversarial_validation(train: pd.DataFrame, test: pd.DataFrame, *,
     a, b = (_sample(frame[columns], max_rows, rng) for frame in (train, test))
     both = pd.concat([a, b], ignore_index=True)
     both = both.drop(columns=[c for c in columns if _counts_rows(both[c])])
-    if both.shape[1] == 0:
+    if both.shape[1] == 0 or min(len(a), len(b)) < folds:
         return Shift(0.5, {}, min(len(a), len(b)), threshold)
     label = np.r_[np.zeros(len(a), dtype=int), np.ones(len(b), dtype=int)]
     frame = both.assign(**{TARGET: label})
