@@ -246,8 +246,9 @@ def test_a_shifted_test_set_is_named_before_training_and_at_the_top_of_the_repor
                                  models=["logreg"], folds=3, submissions=tmp_path / "subs",
                                  report=tmp_path / "rep")
     assert result.shift.warns
-    first = (tmp_path / "rep" / "report.md").read_text().splitlines()[2]
-    assert first.startswith("- shift warning:") and "x2" in first
+    lines = (tmp_path / "rep" / "report.md").read_text().splitlines()
+    assert lines[2] == "## Warnings"  # the first section
+    assert lines[4].startswith("- shift warning:") and "x2" in lines[4]
 
 
 def test_quiet_prints_only_the_results_and_a_terminal_gets_a_progress_bar(tmp_path,
