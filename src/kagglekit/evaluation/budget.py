@@ -141,39 +141,35 @@ def probe_overhead(pipeline, X, y, splits, X_test, rows_of) -> float:
     first fold (what is left of its time is fixed cost: building a network, preparing rows),
     plus its prediction of as many rows scaled to the held-out and ``X_test`` rows, times
     :data:`SAFETY`."""
-    from kagglekit.pipelines.params import final_estimator
-
-    train, held = splits[0]
-    n = min(len(train), PROBE_ROWS)
-    sample = np.sort(np.random.default_rng(0).choice(train, size=n, replace=False))
-    model = clone(pipeline)
-    final_estimator(model, template=True).set_params(max_seconds=PROBE_TRAINING)
-    start = time.perf_counter()
-    model.fit(rows_of(X, sample), y[sample])
-    fitted = time.perf_counter()
-    getattr(model, "predict_proba", model.predict)(rows_of(X, sample))
-    done = time.perf_counter()
-    test_rows = 0 if X_test is None else len(X_test)
-    fixed = max(fitted - start - PROBE_TRAINING, 0.0)
-    return SAFETY * (fixed + (done - fitted) * (len(held) + test_rows) / n)
+    fit, predict = _probe(pipeline, X, y, splits, X_test, rows_of, PROBE_TRAINING)
+    return SAFETY * (max(fit - PROBE_TRAINING, 0.0) + predict)
 
 
 def probe_seconds(pipeline, X, y, splits, X_test, rows_of) -> float:
     """Estimated seconds for ``pipeline``'s folds: one fit on at most :data:`PROBE_ROWS` rows
     of the first fold's training rows and a prediction of as many rows, timed and scaled to
     every fold's rows (training, held-out and ``X_test``), times :data:`SAFETY`."""
+    fit, predict = _probe(pipeline, X, y, splits, X_test, rows_of)
+    scale = len(splits[0][0]) / min(len(splits[0][0]), PROBE_ROWS)
+    return SAFETY * (fit * scale + predict) * len(splits)
+
+
+def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None):
+    """A clone of ``pipeline`` fitted on at most :data:`PROBE_ROWS` seeded rows of the first
+    fold's training rows (with ``max_seconds`` of training, when given): ``(its fit's
+    seconds, its prediction's seconds scaled to one fold's held-out and X_test rows)``."""
+    from kagglekit.pipelines.params import final_estimator
+
     train, held = splits[0]
-    rng = np.random.default_rng(0)
     n = min(len(train), PROBE_ROWS)
-    sample = np.sort(rng.choice(train, size=n, replace=False))
+    sample = np.sort(np.random.default_rng(0).choice(train, size=n, replace=False))
     model = clone(pipeline)
+    if max_seconds is not None:
+        final_estimator(model, template=True).set_params(max_seconds=max_seconds)
     start = time.perf_counter()
     model.fit(rows_of(X, sample), y[sample])
     fitted = time.perf_counter()
-    predict = getattr(model, "predict_proba", model.predict)
-    predict(rows_of(X, sample))
+    getattr(model, "predict_proba", model.predict)(rows_of(X, sample))
     done = time.perf_counter()
     test_rows = 0 if X_test is None else len(X_test)
-    per_fold = ((fitted - start) * len(train) / n
-                + (done - fitted) * (len(held) + test_rows) / n)
-    return SAFETY * per_fold * len(splits)
+    return fitted - start, (done - fitted) * (len(held) + test_rows) / n

@@ -77,7 +77,8 @@ class CompetitionResult:
                            f"{run.seconds:7.1f}{plan}")
         weights = ", ".join(f"{n} {w:.2f}" for n, w in self.blend.weights.items() if w > 0)
         if self.blend.method == "best":
-            out.append(f"no blend: the best single model ({weights.split()[0]}), "
+            best = max(self.blend.weights, key=self.blend.weights.get)
+            out.append(f"no blend: the best single model ({best}), "
                        f"{self.score:.4f} out of fold"
                        + ("; no blend gained on held-out folds" if self.gains else ""))
         else:
