@@ -135,12 +135,15 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     drop : sequence of str
         Columns of train.csv not to use (``--drop``), e.g. one that only train.csv has.
     backend, scheduler : str
-        Where the folds run, as for :func:`kagglekit.evaluate` (the time limit's pace checks
-        need the folds to run one at a time here).
+        Where the folds run: here (``"loky"``), or each (model, fold) fit as a task on a
+        Dask cluster (``"dask"``; the cluster at ``scheduler``, else a local one), the data
+        sent once (:mod:`kagglekit.evaluation.remote`). Without a time limit every model's
+        folds are sent at once; with one, a model's folds go when the budget gives it its
+        share.
     log : callable, optional
         Receives a line per step.
     on_fold : callable, optional
-        ``on_fold(model, done, total)`` after each fold (when folds run one at a time here).
+        ``on_fold(model, done, total)`` after each fold.
 
     Returns
     -------
@@ -159,8 +162,11 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     """
     from kagglekit.evaluation.budget import Budget
     from kagglekit.evaluation.engine import splitter
+    from kagglekit.evaluation.remote import cluster_folds
+    from kagglekit.parallel import check_backend
     from kagglekit.reports.report import check_report_folder
 
+    check_backend(backend, scheduler)
     start = time.perf_counter()
     budget = Budget(time_limit, reserve=reserve_seconds(time_limit), start=start) \
         if time_limit else None
@@ -181,9 +187,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     shift = check_shift(X, test, layout, say)
     leaks = warn_leaks(X, y, layout)
     splits = list(splitter(layout.task, folds, seed).split(X, y))
-    runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test, splits,
-                                 scorer, seed=seed, budget=budget, say=say, on_fold=on_fold,
-                                 backend=backend, scheduler=scheduler)
+    with cluster_folds(backend, scheduler, X, y, test) as cluster:
+        runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test,
+                                     splits, scorer, seed=seed, budget=budget, say=say,
+                                     on_fold=on_fold, cluster=cluster)
     done = [r for r in runs if not r.skipped]
     blend, gains = blend_runs(done, y, splits, scorer, layout)
     path = write_competition_submission(layout, test, blend.combine({r.name: r.test

@@ -32,7 +32,8 @@ class ModelRun:
     ``allotment`` is what the time budget gave it (None without a time limit), ``seeds`` how
     many seeds its outputs average, ``trained_folds`` how many folds it fitted (a model
     skipped by the planner fitted none); ``histories`` a network's losses per epoch, one
-    dict per fold; ``factory`` builds its unfitted pipeline.
+    dict per fold; ``factory`` builds its unfitted pipeline; ``where`` names where each
+    fold ran (a Dask worker's address, or ``"local"``; extra seeds' folds follow).
     """
 
     name: str
@@ -47,6 +48,7 @@ class ModelRun:
     trained_folds: int = 0
     histories: list = field(default_factory=list, repr=False)
     factory: object = field(default=None, repr=False)
+    where: list = field(default_factory=list)
 
     @property
     def mean(self) -> float:
@@ -166,24 +168,30 @@ def split_custom(models, task: str) -> tuple[list[str], dict]:
 
 
 def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
-                         deadline: float | None = None, backend: str = "loky",
-                         scheduler: str | None = None, on_fold=None) -> dict:
-    """A model's folds through the engine (:func:`kagglekit.evaluation.engine.run_folds`):
-    each fold's model scores its held-out rows and predicts ``X_test``.
+                         deadline: float | None = None, cluster=None, sent=None,
+                         on_fold=None, model: str = "model") -> dict:
+    """A model's folds through the engine (:func:`kagglekit.evaluation.engine.run_folds`),
+    or as tasks on a Dask cluster (``cluster``: a
+    :class:`~kagglekit.evaluation.remote.ClusterFolds`; ``sent``: its folds already sent
+    there): each fold's model scores its held-out rows and predicts ``X_test``.
 
     Returns ``oof`` (every training row's held-out output: ``(n, k)`` probabilities in the
     classes' order, or values), ``test`` (the fold models' average output on ``X_test``),
-    ``folds`` (the metric per fold), ``seconds`` and ``trained_folds``; or ``skipped`` when
-    the folds' pace says they would end past ``deadline``.
+    ``folds`` (the metric per fold), ``where`` (each fold's worker, or ``"local"``),
+    ``seconds`` and ``trained_folds``; or ``skipped`` when the folds' pace says they would
+    end past ``deadline``.
     """
     from kagglekit.errors import OutOfTime
     from kagglekit.evaluation.engine import run_folds
 
     start = time.perf_counter()
     try:
-        outcomes = run_folds(pipeline, X, y, splits, task, metrics=(metric.name,),
-                             X_test=X_test, backend=backend, scheduler=scheduler,
-                             deadline=deadline, on_fold=on_fold)
+        if cluster is None:
+            outcomes = run_folds(pipeline, X, y, splits, task, metrics=(metric.name,),
+                                 X_test=X_test, deadline=deadline, on_fold=on_fold)
+        else:
+            sent = sent or cluster.submit(model, pipeline, splits, task, (metric.name,))
+            outcomes = cluster.gather(sent, deadline=deadline, on_fold=on_fold)
     except OutOfTime as exc:
         return {"skipped": f"stopped after training: {exc}", "trained_folds": exc.done}
     oof = np.full((len(y), *np.shape(outcomes[0]["output"])[1:]), np.nan)
@@ -191,7 +199,7 @@ def cross_validate_model(pipeline, X, y, X_test, splits, task, *, metric,
         oof[held] = outcome["output"]
     return {"oof": oof, "test": np.mean([o["predicted"] for o in outcomes], axis=0),
             "folds": [o[metric.name] for o in outcomes], "seconds": time.perf_counter() - start,
-            "trained_folds": len(splits),
+            "trained_folds": len(splits), "where": [o.get("where", "local") for o in outcomes],
             "histories": [o["history"] for o in outcomes if o.get("history")]}
 
 
@@ -209,13 +217,15 @@ def _set_budget(pipeline, seconds: float) -> None:
 
 
 def cross_validate_models(name, models, layout, train, X, y, test, splits, scorer, *,
-                          seed: int, budget=None, say, backend: str = "loky",
-                          scheduler: str | None = None, on_fold=None) -> list[ModelRun]:
+                          seed: int, budget=None, say, cluster=None,
+                          on_fold=None) -> list[ModelRun]:
     """Each model on the same folds, fastest first; with a ``budget``
     (:class:`~kagglekit.evaluation.budget.Budget`), each model's share is decided before it
-    trains and left-over time buys more seeds of the best model. When no model runs, the
-    training rows' class shares (or mean), so a valid submission is still written. ``train``
-    (target included) gives the inferred columns; ``X, y`` are its features and target."""
+    trains and left-over time buys more seeds of the best model. On a Dask ``cluster``
+    (:class:`~kagglekit.evaluation.remote.ClusterFolds`) without a budget, every model's
+    folds are sent at once. When no model runs, the training rows' class shares (or mean),
+    so a valid submission is still written. ``train`` (target included) gives the inferred
+    columns; ``X, y`` are its features and target."""
     from kagglekit.evaluation.budget import probe_overhead, probe_seconds
     from kagglekit.evaluation.engine import rows
     from kagglekit.seeding import seed_pipeline
@@ -223,6 +233,10 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
     names, custom = split_custom(models, layout.task)
     order = _ordered(name, names, custom)
     factories = model_factories(name, order, layout, train, custom)
+    sent = {}
+    if cluster is not None and budget is None:
+        sent = {model: cluster.submit(model, seed_pipeline(factories[model][1](), seed),
+                                      splits, layout.task, (scorer.name,)) for model in order}
     runs = []
     for i, model in enumerate(order):
         pipeline_name, factory = factories[model]
@@ -240,8 +254,8 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
         if not run.skipped:
             say(f"cross-validating {model} ({pipeline_name}) ...")
             _fill(run, cross_validate_model(pipeline, X, y, test, splits, layout.task,
-                                            metric=scorer, backend=backend,
-                                            scheduler=scheduler,
+                                            metric=scorer, cluster=cluster,
+                                            sent=sent.get(model), model=model,
                                             deadline=None if budget is None else budget.hard,
                                             on_fold=_named(on_fold, model)))
             if not run.skipped:
@@ -251,7 +265,7 @@ def cross_validate_models(name, models, layout, train, X, y, test, splits, score
         runs.append(run)
     if budget is not None:
         bag_seeds(runs, factories, X, y, test, splits, layout, scorer, seed=seed,
-                  budget=budget, say=say, on_fold=on_fold)
+                  budget=budget, say=say, on_fold=on_fold, cluster=cluster)
     if all(r.skipped for r in runs):
         say("no model finished in time: the submission predicts the training rows' "
             f"{'mean' if layout.task == 'regression' else 'class shares'}")
@@ -267,7 +281,7 @@ def _named(on_fold, model):
 
 
 def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budget, say,
-              on_fold=None):
+              on_fold=None, cluster=None):
     """Spend the time left on more seeds of the best model whose seed matters: each extra
     seed runs (with the same budget per fold) only when the model's measured seconds fit
     in what is left; its outputs are averaged into the model's, and the fold scores are
@@ -287,7 +301,8 @@ def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budg
             _set_budget(pipeline, best.allotment.max_seconds)
         say(f"bagging {best.name}: seed {best.seeds + 1} ({budget.left():.0f} s left) ...")
         found = cross_validate_model(pipeline, X, y, test, splits, layout.task,
-                                     metric=scorer, deadline=budget.hard,
+                                     metric=scorer, deadline=budget.hard, cluster=cluster,
+                                     model=f"{best.name}-seed{best.seeds + 1}",
                                      on_fold=_named(on_fold, f"{best.name} seed "
                                                              f"{best.seeds + 1}"))
         if "skipped" in found:
@@ -297,6 +312,7 @@ def bag_seeds(runs, factories, X, y, test, splits, layout, scorer, *, seed, budg
         best.oof = (best.oof * n + found["oof"]) / (n + 1)
         best.test = (best.test * n + found["test"]) / (n + 1)
         best.seeds, best.seconds = n + 1, best.seconds + found["seconds"]
+        best.where += found["where"]
         best.folds = [_score(scorer, y[held], best.oof[held], layout) for _, held in splits]
         say(f"  {best.name} × {best.seeds} seeds: {scorer.name} {best.mean:.4f}")
 
@@ -314,6 +330,7 @@ def _fill(run: ModelRun, found: dict) -> None:
     if not run.skipped:
         run.oof, run.test, run.folds = found["oof"], found["test"], found["folds"]
         run.seconds, run.histories = found["seconds"], found.get("histories", [])
+        run.where = found["where"]
 
 
 def _prior(task: str):

@@ -30,6 +30,7 @@ def competition_summary(result) -> dict:
                          "budget_text": r.budget_text(), "trained_folds": r.trained_folds,
                          **({} if r.skipped else {"mean": r.mean, "std": r.std,
                                                   "folds": r.folds, "seeds": r.seeds,
+                                                  "where": r.where,
                                                   "seconds": round(r.seconds, 2)})}
                         for r in result.runs],
         "ensemble": {"method": result.blend.method, "weights": result.blend.weights,
