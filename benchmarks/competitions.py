@@ -1,7 +1,8 @@
 """Kaggle-style competitions built from the development tables, and their scoring.
 
 Usage: python benchmarks/competitions.py --out DIR [--seed N] [--time-limit S] [--models M1,M2]
-[--runs kagglekit,notebook,autogluon] [--autogluon-python PYTHON] [--build-only] [TABLE ...]
+[--runs kagglekit,notebook,autogluon] [--autogluon-python PYTHON] [--backend dask]
+[--build-only] [TABLE ...]
 
 For each table of ../shared/datasets/tabular/ (or $KAGGLEKIT_DATA_DIR/tabular) it writes
 ``DIR/<table>/train.csv`` (80 % of the rows, with the target), ``DIR/<table>/test.csv`` (the
@@ -236,8 +237,8 @@ def notebook_score(folder: Path, solution, layout, metric: str, seed: int) -> di
             "seconds": found["seconds"]}
 
 
-def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
-              seed: int, models=None) -> dict:
+def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float | None,
+              seed: int, models=None, backend: str = "loky") -> dict:
     """The competition job on one folder, scored on the held-back labels: the submission, the
     best single model's fold-averaged test prediction, and the plain HGB baseline."""
     import tempfile
@@ -250,7 +251,7 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
     with tempfile.TemporaryDirectory() as subs:
         result = run_competition(folder.name, data_dir=folder.parent, metric=metric,
                                  time_limit=time_limit, seed=seed, submissions=subs,
-                                 models=models)
+                                 models=models, backend=backend)
         seconds = time.perf_counter() - start
         ensemble = score_submission(result.submission, solution_csv, metric)
         done = [r for r in result.runs if not r.skipped]
@@ -273,12 +274,15 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float,
             "weights": {n: round(w, 3) for n, w in result.blend.weights.items() if w > 0},
             "blend": result.blend.method,
             "cv": {r.name: (None if r.skipped else round(r.mean, 6)) for r in result.runs},
+            "folds": {r.name: [round(f, 9) for f in r.folds] for r in result.runs},
+            "where": sorted({w for r in result.runs for w in r.where}),
             "skipped": {r.name: r.skipped for r in result.runs if r.skipped},
             "budget": {r.name: r.budget_text() for r in result.runs},
             "trained_folds": {r.name: r.trained_folds for r in result.runs},
             "gains": {m: round(g.mean, 6) for m, g in result.gains.items()},
             "shift_auc": result.shift.auc if result.shift else None,
-            "seconds": round(seconds, 1), "within_limit": seconds <= 1.1 * time_limit}
+            "seconds": round(seconds, 1),
+            "within_limit": None if not time_limit else seconds <= 1.1 * time_limit}
 
 
 def autogluon_score(folder: Path, solution_csv: Path, metric: str, time_limit: float,
@@ -311,7 +315,11 @@ def main() -> None:
     parser.add_argument("tables", nargs="*", default=list(TABLES))
     parser.add_argument("--out", required=True, help="folder for the competitions")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--time-limit", type=float, default=120.0,
+                        help="seconds (default 120; 0: no limit, kagglekit only)")
+    parser.add_argument("--backend", default="loky", choices=("loky", "dask"),
+                        help="where kagglekit's folds run (dask: a local cluster, one "
+                             "single-threaded worker per core)")
     parser.add_argument("--models", help="comma-separated models (default: the run's own)")
     parser.add_argument("--runs", default="kagglekit",
                         help="comma-separated, among kagglekit, notebook (the LightGBM + "
@@ -327,6 +335,8 @@ def main() -> None:
         parser.error(f"--runs takes {', '.join(RUNS)}")
     if "autogluon" in runs and not args.autogluon_python:
         parser.error("--runs autogluon needs --autogluon-python PYTHON")
+    if not args.time_limit and runs != ["kagglekit"]:
+        parser.error("--time-limit 0 (no limit) is for --runs kagglekit only")
     root = Path(os.environ.get("KAGGLEKIT_DATA_DIR") or SHARED) / "tabular"
     for table in args.tables:
         target, id_column, drop, metric, per_class = TABLES[table]
@@ -343,9 +353,10 @@ def main() -> None:
                 "metric": metric, "time_limit": args.time_limit, "models": args.models,
                 "train": built["train"], "test": built["test"]}
         if "kagglekit" in runs:
-            line["kagglekit"] = run_table(folder, solution, metric, args.time_limit,
+            line["kagglekit"] = run_table(folder, solution, metric, args.time_limit or None,
                                           args.seed, args.models.split(",")
-                                          if args.models else None)
+                                          if args.models else None, args.backend)
+            line["backend"] = args.backend
         if "notebook" in runs:
             line["notebook"] = notebook_score(folder, pd.read_csv(solution), table_layout(
                 folder, metric), metric, args.seed)

@@ -94,3 +94,25 @@ def test_the_real_tables_build(tmp_path, shared_datasets):
                                           class_columns=per_class)
     sample = pd.read_csv(Path(built["folder"]) / "sample_submission.csv")
     assert sorted(sample.columns[1:]) == sorted(frame[target].unique())
+
+
+def _load(name):
+    path = PATH.parent / f"{name}.py"
+    found = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
+
+
+def test_the_synthetic_competition_is_seeded_and_hard_for_a_linear_model():
+    synthetic = _load("synthetic_competition")
+    frame, logit = synthetic.synthetic_table(2_000, seed=3)
+    again, same = synthetic.synthetic_table(2_000, seed=3)
+    pd.testing.assert_frame_equal(frame, again)
+    np.testing.assert_array_equal(logit, same)
+    assert [frame[f"c{i}"].nunique() for i in range(3)] == list(synthetic.LEVELS)
+    assert 5 <= min(synthetic.LEVELS) and max(synthetic.LEVELS) <= 35
+    assert frame["x6"].isna().mean() == pytest.approx(0.10, abs=0.03)
+    found = synthetic.calibration(rows=20_000, seed=1)  # a fresh seed: not the one tuned on
+    assert 0.85 <= found["bayes_auc"] <= 0.95
+    assert found["linear_auc"] <= 0.95 * found["bayes_auc"]  # misses by at least 5 %

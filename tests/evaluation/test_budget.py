@@ -64,3 +64,38 @@ def test_the_probe_scales_a_small_fit_to_every_fold():
     splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
     estimate = probe_seconds(LogisticRegression(), X, y, splits, X[:100], rows)
     assert 0 < estimate < 60 and SAFETY > 1  # a linear model on 6k rows: well under a minute
+
+
+class FixedCostPerCall(LogisticRegression):
+    """A model whose every prediction call costs 20 ms, whatever its rows (as a Keras
+    predict's tracing and set-up does)."""
+
+    def predict_proba(self, X):
+        time.sleep(0.02)
+        return super().predict_proba(X)
+
+
+def test_a_fixed_cost_per_prediction_call_is_not_scaled_by_rows():
+    from kagglekit.evaluation.budget import _probe
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3 * PROBE_ROWS, 4))
+    y = (X[:, 0] > 0).astype(int)
+    index = np.arange(len(y))
+    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    X_test = np.zeros((200_000, 4))  # two calls of PREDICT_ROWS, plus one for the fold
+    _, n, predict = _probe(FixedCostPerCall(), X, y, splits, X_test, rows)
+    # scaling one 2,000-row call by rows would say >= 0.02 * 202,000 / 2,000 = 2.0 s
+    assert n == PROBE_ROWS and 3 * 0.02 <= predict < 1.5
+
+
+def test_chunked_prediction_equals_one_call(monkeypatch):
+    from kagglekit.evaluation import engine
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    whole = engine.output(model, X, "binary")
+    monkeypatch.setattr(engine, "PREDICT_ROWS", 7)
+    np.testing.assert_array_equal(engine.output(model, X, "binary"), whole)

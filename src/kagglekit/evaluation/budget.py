@@ -9,11 +9,12 @@ what a fast model leaves unused flows to the later ones):
   LightGBM, CatBoost) gets ``share / K`` seconds per fold. What it spends besides training
   (building the network, preparing the rows, predicting the held-out and test rows) is
   measured by a probe (a fit with :data:`PROBE_TRAINING` seconds of training on at most
-  :data:`PROBE_ROWS` rows, its prediction scaled to every fold's rows, with a safety
-  factor); the rest is its training budget per fold. It is skipped, before it trains, when
+  :data:`PROBE_ROWS` rows, its prediction timed at two sizes and scaled to a fold's rows, with
+  a safety factor); the rest is its training budget per fold. It is skipped, before it trains, when
   that is below the least it needs (:data:`MIN_FOLD_SECONDS`);
-- any other model's K folds are estimated from a short probe (a fit on at most
-  :data:`PROBE_ROWS` rows of the first fold, scaled by rows, with a safety factor); it is
+- any other model's K folds are estimated from a short probe (fits on a quarter of
+  :data:`PROBE_ROWS` rows of the first fold and on all of them: a fixed part and a part per
+  row, scaled to a fold's rows, with a safety factor); it is
   skipped, before it trains, when the estimate is more than its share or half of what is
   left, whichever is larger.
 
@@ -51,6 +52,8 @@ PROBE_ROWS = 2000
 """The most rows a probe fits on."""
 SAFETY = 1.3
 """A probe's estimate is multiplied by this (fitting time grows a little faster than rows)."""
+MIN_ROW_SHARE = 0.25
+"""A probe's cost per row is at least this share of its larger timing's seconds per row."""
 SEEDED = frozenset({"net", "mlp", "lgbm", "catboost", "rf"})
 """Models whose result depends on the seed: more seeds of them average out noise."""
 MAX_EXTRA_SEEDS = 4
@@ -139,37 +142,60 @@ def probe_overhead(pipeline, X, y, splits, X_test, rows_of) -> float:
     """Estimated seconds a budgeted model spends per fold besides training: one fit with
     :data:`PROBE_TRAINING` seconds of training on at most :data:`PROBE_ROWS` rows of the
     first fold (what is left of its time is fixed cost: building a network, preparing rows),
-    plus its prediction of as many rows scaled to the held-out and ``X_test`` rows, times
+    plus its prediction of a fold's held-out and ``X_test`` rows (:func:`_probe`), times
     :data:`SAFETY`."""
-    fit, predict = _probe(pipeline, X, y, splits, X_test, rows_of, PROBE_TRAINING)
+    fit, _, predict = _probe(pipeline, X, y, splits, X_test, rows_of, PROBE_TRAINING)
     return SAFETY * (max(fit - PROBE_TRAINING, 0.0) + predict)
 
 
 def probe_seconds(pipeline, X, y, splits, X_test, rows_of) -> float:
-    """Estimated seconds for ``pipeline``'s folds: one fit on at most :data:`PROBE_ROWS` rows
-    of the first fold's training rows and a prediction of as many rows, timed and scaled to
-    every fold's rows (training, held-out and ``X_test``), times :data:`SAFETY`."""
-    fit, predict = _probe(pipeline, X, y, splits, X_test, rows_of)
-    scale = len(splits[0][0]) / min(len(splits[0][0]), PROBE_ROWS)
-    return SAFETY * (fit * scale + predict) * len(splits)
+    """Estimated seconds for ``pipeline``'s folds: fits on a quarter of :data:`PROBE_ROWS` and
+    on all of them (rows of the first fold's training rows) give a fixed part and a part per
+    row (at least :data:`MIN_ROW_SHARE` of the larger fit's seconds per row, so that timing
+    noise cannot make rows free); that is scaled to a fold's training rows, the prediction
+    estimated as :func:`_probe` does, all for every fold, times :data:`SAFETY`."""
+    fit, n, predict = _probe(pipeline, X, y, splits, X_test, rows_of)
+    small, _, _ = _probe(pipeline, X, y, splits, None, rows_of, rows=max(n // 4, 1))
+    per_row = max((fit - small) / max(n - max(n // 4, 1), 1), MIN_ROW_SHARE * fit / n)
+    fixed = max(fit - per_row * n, 0.0)
+    return SAFETY * (fixed + per_row * len(splits[0][0]) + predict) * len(splits)
 
 
-def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None):
-    """A clone of ``pipeline`` fitted on at most :data:`PROBE_ROWS` seeded rows of the first
-    fold's training rows (with ``max_seconds`` of training, when given): ``(its fit's
-    seconds, its prediction's seconds scaled to one fold's held-out and X_test rows)``."""
+def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE_ROWS):
+    """A clone of ``pipeline`` fitted on at most ``rows`` seeded rows of the first fold's
+    training rows (with ``max_seconds`` of training, when given): ``(its fit's seconds, the
+    rows it fitted, the estimated seconds of predicting one fold's held-out and X_test rows)``.
+
+    Prediction is timed on a quarter of those rows and on all of them (after an untimed call
+    that pays any one-off cost, such as a network's tracing): a fixed part per call and a
+    part per row (at least :data:`MIN_ROW_SHARE` of the larger call's seconds per row),
+    scaled to the calls (:data:`~kagglekit.evaluation.engine.PREDICT_ROWS` rows each) and
+    rows of a fold. A row-linear scaling of one call made Keras' fixed cost per call look
+    like 36.7 s a fold on flights, where ~7 s was measured.
+    """
+    from kagglekit.evaluation.engine import PREDICT_ROWS
     from kagglekit.pipelines.params import final_estimator
 
     train, held = splits[0]
-    n = min(len(train), PROBE_ROWS)
+    n = min(len(train), rows)
     sample = np.sort(np.random.default_rng(0).choice(train, size=n, replace=False))
     model = clone(pipeline)
     if max_seconds is not None:
         final_estimator(model, template=True).set_params(max_seconds=max_seconds)
     start = time.perf_counter()
     model.fit(rows_of(X, sample), y[sample])
-    fitted = time.perf_counter()
-    getattr(model, "predict_proba", model.predict)(rows_of(X, sample))
-    done = time.perf_counter()
-    test_rows = 0 if X_test is None else len(X_test)
-    return fitted - start, (done - fitted) * (len(held) + test_rows) / n
+    fit = time.perf_counter() - start
+    if X_test is None:
+        return fit, n, 0.0
+    predict = getattr(model, "predict_proba", model.predict)
+    predict(rows_of(X, sample[:8]))
+    quarter = max(n // 4, 1)
+    timed = []
+    for size in (quarter, n):
+        start = time.perf_counter()
+        predict(rows_of(X, sample[:size]))
+        timed.append(time.perf_counter() - start)
+    per_row = max((timed[1] - timed[0]) / max(n - quarter, 1), MIN_ROW_SHARE * timed[1] / n)
+    per_call = max(timed[1] - per_row * n, 0.0)
+    calls = sum(-(-m // PREDICT_ROWS) for m in (len(held), len(X_test)) if m)
+    return fit, n, per_call * calls + per_row * (len(held) + len(X_test))

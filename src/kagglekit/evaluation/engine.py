@@ -93,12 +93,20 @@ def scores(pipeline, X, y: np.ndarray, task: str, metrics=None) -> dict:
     return {**found, "oof": None, "labels": labels, "proba": proba, "output": proba}
 
 
+PREDICT_ROWS = 100_000
+"""Rows predicted at a time (a competition's test.csv): the features of a chunk, not of the
+whole file, are in memory at once."""
+
+
 def output(pipeline, X, task: str) -> np.ndarray:
     """What a fitted model says about rows: its class probabilities (n, k) in
-    ``classes_`` order, or its predicted values."""
-    if task == "regression":
-        return np.asarray(pipeline.predict(X), dtype=float)
-    return np.asarray(pipeline.predict_proba(X), dtype=float)
+    ``classes_`` order, or its predicted values; :data:`PREDICT_ROWS` rows at a time."""
+    predict = pipeline.predict if task == "regression" else pipeline.predict_proba
+    if len(X) <= PREDICT_ROWS:
+        return np.asarray(predict(X), dtype=float)
+    return np.concatenate([np.asarray(predict(rows(X, slice(start, start + PREDICT_ROWS))),
+                                      dtype=float)
+                           for start in range(0, len(X), PREDICT_ROWS)], axis=0)
 
 
 def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,

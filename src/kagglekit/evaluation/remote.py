@@ -220,8 +220,8 @@ def _worker_threads() -> tuple[int, str]:
 
 def use_threads(pipeline, threads: int) -> None:
     """Set the threads a pipeline's model may use: a final model's ``n_jobs`` where it asks
-    for every core (``-1``: LightGBM, CatBoost) and, before TensorFlow first runs in the process, its thread
-    pools."""
+    for every core (``-1``: LightGBM, CatBoost) and, before TensorFlow first runs in the
+    process, its thread pools."""
     from kagglekit.pipelines.params import final_estimator
 
     model = final_estimator(pipeline, template=True)
