@@ -1,7 +1,8 @@
 """Compact column types for large tables: the same numbers in fewer bytes.
 
-pandas reads every number as 64 bits. A competition's train.csv and test.csv are made
-compact together, column by column, so both files keep one type per column:
+pandas reads every number as 64 bits. A competition's train.csv and test.csv (from
+:data:`LARGE_ROWS` training rows) are made compact together, column by column, so both
+files keep one type per column:
 
 - a float column becomes float32 when every finite value is below :data:`FLOAT32_EXACT` in
   magnitude: whole numbers stay exact and the rest keep 7 significant digits, more than
@@ -10,7 +11,8 @@ compact together, column by column, so both files keep one type per column:
 - an integer column becomes the smallest signed integer type that holds its values.
 
 Columns named in ``keep`` (the id, written back into the submission, and the target) and
-text columns are left as they are.
+text columns are left as they are: in pandas 3 without pyarrow a text value is a Python
+string, shared by the row copies a fold makes (only its 8-byte reference is copied).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+LARGE_ROWS = 100_000
+"""A competition is made compact from this many training rows: below it memory is never the
+limit, and its scores stay exactly those of ``kagglekit evaluate`` on the same rows."""
 FLOAT32_EXACT = 2.0**24
 """Floats below this magnitude are whole numbers exactly in float32 (and 7 digits otherwise)."""
 INTEGER_TYPES = (np.int8, np.int16, np.int32)

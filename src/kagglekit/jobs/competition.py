@@ -103,10 +103,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     log=None, on_fold=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
-    The steps: read the three files, settle the layout and the metric, make the numeric
-    columns compact (:mod:`kagglekit.data.compact`), check the files against each other,
-    warn about leaking columns, cross-validate each model through the engine, blend, write,
-    report.
+    The steps: read the three files, settle the layout and the metric, make a large
+    table's numeric columns compact (:mod:`kagglekit.data.compact`), check the files
+    against each other, warn about leaking columns, cross-validate each model through the
+    engine, blend, write, report.
 
     Parameters
     ----------
@@ -161,7 +161,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     ...                          ("knn", KNeighborsClassifier(50))])  # doctest: +SKIP
     >>> {r.name: r.mean for r in result.runs if not r.skipped}  # doctest: +SKIP
     """
-    from kagglekit.data.compact import compact_dtypes
+    from kagglekit.data.compact import LARGE_ROWS, compact_dtypes
     from kagglekit.evaluation.budget import Budget
     from kagglekit.evaluation.engine import splitter
     from kagglekit.evaluation.remote import cluster_folds
@@ -179,7 +179,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     train, test = drop_columns(name, train, test, drop)
     layout, scorer, source = settle_layout(name, train, test, sample, metric=metric,
                                            target=target, id_column=id_column)
-    train, test = compact_dtypes([train, test], keep=(layout.id_column, layout.target))
+    if len(train) >= LARGE_ROWS:
+        train, test = compact_dtypes([train, test], keep=(layout.id_column, layout.target))
     say(f"{name}: {len(train)} training rows, {len(test)} test rows; target "
         f"{layout.target!r} ({layout.task}), id {layout.id_column!r}; the submission holds "
         f"{layout.submission.replace('_', ' ')}; metric {scorer.name} ({source})")
