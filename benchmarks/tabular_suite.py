@@ -11,7 +11,9 @@ Models:
 - ``hgb``: ``tabular --model hgb`` (kagglekit's gradient boosting, native categories,
   target encoding beyond 254 levels, date parts);
 - ``sklearn-hgb``: a plain scikit-learn pipeline on today's columns: median / most-frequent
-  imputation, one-hot encoding, ``HistGradientBoosting*`` with its defaults.
+  imputation, one-hot encoding, ``HistGradientBoosting*`` with its defaults;
+- on request (``--models``): ``lgbm``, ``catboost`` (``tabular``'s LightGBM and CatBoost) and
+  ``lgbm-refit``, ``catboost-refit`` (the same, boosted again on the whole training fold).
 
 Metrics: accuracy and ROC AUC (binary), accuracy and log loss (multiclass), RMSE (regression).
 One JSON line per (table, model) on stdout; progress on stderr.
@@ -55,6 +57,9 @@ TABLES = {
     "titanic": (BUNDLED / "titanic" / "train.csv", "Survived", "PassengerId", ()),
 }
 MODELS = ("net", "classic", "hgb", "sklearn-hgb")
+GBDTS = ("lgbm", "lgbm-refit", "catboost", "catboost-refit")
+"""More models for ``--models``: kagglekit's LightGBM and CatBoost (early stopping on 10 % of
+the training fold), and the same boosted again on the whole training fold (``-refit``)."""
 
 
 def time_budget(max_seconds: float):
@@ -114,6 +119,10 @@ def build(model: str, plan, old_plan, args):
         return pipeline
     if model == "hgb":
         return tabular_pipeline(plan, "hgb")
+    if model in GBDTS:  # kagglekit's LightGBM / CatBoost, with or without the refit
+        pipeline = tabular_pipeline(plan, model.removesuffix("-refit"))
+        set_params(pipeline, {"model__refit": model.endswith("-refit")})
+        return pipeline
     return plain_hgb(old_plan)
 
 
@@ -227,7 +236,7 @@ def main(argv=None) -> None:
                              "two threads made a 1-second fit take minutes; 0: all)")
     args = parser.parse_args(argv)
     models = args.models.split(",")
-    unknown = [m for m in models if m not in MODELS] + [
+    unknown = [m for m in models if m not in MODELS + GBDTS] + [
         t for t in args.tables.split(",") if t not in TABLES]
     if unknown:
         parser.error(f"unknown table or model: {', '.join(unknown)}")

@@ -124,3 +124,18 @@ def test_an_ample_budget_keeps_the_learning_rate(library):
     reg = BoostedTreesRegressor(library, max_seconds=600.0).fit(X, signal)
     assert reg.learning_rate_ == 0.05
     assert BoostedTreesRegressor(library, **TINY).fit(X, signal).learning_rate_ == 0.05
+
+
+@pytest.mark.parametrize("library", ["lightgbm", "catboost"])
+def test_refit_boosts_the_kept_rounds_again_on_every_row(library):
+    X, signal = table()
+    y = signal + np.random.default_rng(1).normal(scale=0.3, size=len(signal))
+    once = BoostedTreesRegressor(library, n_categorical=1, max_rounds=300, patience=20).fit(X, y)
+    again = BoostedTreesRegressor(library, n_categorical=1, max_rounds=300, patience=20,
+                                  refit=True).fit(X, y)
+    assert not once.refitted_ and again.refitted_
+    assert again.n_rounds_ == max(1, round(once.n_rounds_ / 0.9))  # scaled to all the rows
+    assert not np.allclose(again.predict(X[:50]), once.predict(X[:50]))
+    tight = BoostedTreesRegressor(library, n_categorical=1, max_rounds=300, patience=20,
+                                  refit=True, max_seconds=1e-3).fit(X, y)
+    assert not tight.refitted_  # the first pass used more than half of the budget

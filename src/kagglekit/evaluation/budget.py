@@ -166,12 +166,13 @@ def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE
     training rows (with ``max_seconds`` of training, when given): ``(its fit's seconds, the
     rows it fitted, the estimated seconds of predicting one fold's held-out and X_test rows)``.
 
-    Prediction is timed on a quarter of those rows and on all of them (after an untimed call
-    that pays any one-off cost, such as a network's tracing): a fixed part per call and a
-    part per row (at least :data:`MIN_ROW_SHARE` of the larger call's seconds per row),
-    scaled to the calls (:data:`~kagglekit.evaluation.engine.PREDICT_ROWS` rows each) and
-    rows of a fold. A row-linear scaling of one call made Keras' fixed cost per call look
-    like 36.7 s a fold on flights, where ~7 s was measured.
+    Prediction is timed on a quarter of those rows and on all of them, each after an untimed
+    call of the same size that pays its one-off costs (a network traces each new batch
+    shape: on flights the first 2,000-row call took 0.32 s, the next 0.09 s): a fixed part
+    per call and a part per row (at least :data:`MIN_ROW_SHARE` of the larger call's seconds
+    per row), scaled to the calls (:data:`~kagglekit.evaluation.engine.PREDICT_ROWS` rows
+    each) and rows of a fold. A row-linear scaling of one cold call made the network's
+    preparing and predicting look like 36.7 s a fold on flights, where ~7 s was measured.
     """
     from kagglekit.evaluation.engine import PREDICT_ROWS
     from kagglekit.pipelines.params import final_estimator
@@ -188,10 +189,10 @@ def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE
     if X_test is None:
         return fit, n, 0.0
     predict = getattr(model, "predict_proba", model.predict)
-    predict(rows_of(X, sample[:8]))
     quarter = max(n // 4, 1)
     timed = []
     for size in (quarter, n):
+        predict(rows_of(X, sample[:size]))  # pays a one-off cost: a network traces a shape
         start = time.perf_counter()
         predict(rows_of(X, sample[:size]))
         timed.append(time.perf_counter() - start)

@@ -54,11 +54,12 @@ class _BoostedTrees(BaseEstimator):
         "n_jobs": [Integral],
         "random_state": [Integral],
         "params": [None, dict],
+        "refit": ["boolean"],
     }
 
     def __init__(self, library="lightgbm", *, n_categorical=0, learning_rate=0.05,
                  max_rounds=5000, patience=100, validation_fraction=0.1, max_seconds=None,
-                 n_jobs=-1, random_state=0, params=None):
+                 n_jobs=-1, random_state=0, params=None, refit=False):
         self.library = library
         self.n_categorical = n_categorical
         self.learning_rate = learning_rate
@@ -69,11 +70,15 @@ class _BoostedTrees(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.params = params
+        self.refit = refit
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Boost on all but a held-out ``validation_fraction`` of the rows, stopping when the
-        held-out loss has not improved for ``patience`` rounds (or ``max_seconds`` passed)."""
+        held-out loss has not improved for ``patience`` rounds (or ``max_seconds`` passed);
+        with ``refit``, boost again on all the rows for the kept rounds scaled by
+        ``1 / (1 - validation_fraction)`` when that fits in ``max_seconds`` (see
+        :data:`REFIT_COST`)."""
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64,
                              y_numeric=not self._classifier, multi_output=False)
         if self.n_categorical > X.shape[1]:
@@ -94,8 +99,15 @@ class _BoostedTrees(BaseEstimator):
                             None if weights is None else weights[train],
                             self._frame(X[val]), target[val],
                             None if weights is None else weights[val])
-        self.train_seconds_ = time.perf_counter() - start
         self.n_rounds_ = _best_round(self.booster_, self.library)
+        spent = time.perf_counter() - start
+        self.refitted_ = bool(self.refit) and (self.max_seconds is None
+                                               or (1 + REFIT_COST) * spent <= self.max_seconds)
+        if self.refitted_:  # the kept rounds, scaled to all the rows, on all the rows
+            rounds = max(1, round(self.n_rounds_ / (1 - self.validation_fraction)))
+            self.booster_ = _refit(self, self._frame(X), target, weights, rounds)
+            self.n_rounds_ = rounds
+        self.train_seconds_ = time.perf_counter() - start
         return self
 
     def _split(self, target):
@@ -150,13 +162,19 @@ class BoostedTreesClassifier(ClassifierMixin, _BoostedTrees):
     random_state : int, default=0
     params : dict or None, default=None
         More parameters for the library's own estimator (``num_leaves``, ``depth``, ...).
+    refit : bool, default=False
+        After early stopping, boost again on all the rows (the held-out ones too) for the
+        kept rounds scaled to them, as AutoGluon's ``refit_full`` does, when the time budget
+        allows: every row of a fold then shapes the model.
 
     Attributes
     ----------
     classes_ : ndarray
     booster_ : the fitted ``lightgbm.LGBMClassifier`` or ``catboost.CatBoostClassifier``
     n_rounds_ : int
-        The kept round.
+        The kept round (after a refit: the rounds of the refit).
+    refitted_ : bool
+        Whether the final model was boosted again on all the rows.
     learning_rate_ : float
         The rate boosting ended with (raised from ``learning_rate`` when the time budget
         would not afford enough rounds; see :func:`paced_learning_rate`).
@@ -210,6 +228,10 @@ def _checked_weights(sample_weight, n: int) -> np.ndarray:
     return weights
 
 
+REFIT_COST = 1.25
+"""A refit's seconds, at most, as a multiple of the first pass's: its rounds are the kept ones
+/ 0.9 on 1 / 0.9 times the rows, where the first pass also ran ``patience`` rounds past the
+kept one. Under ``max_seconds`` a model is refitted only when both fit."""
 PACE_ROUNDS = 20
 """Rounds timed before the learning rate is fitted to the time left."""
 LEARNING_BUDGET = 50.0
@@ -285,6 +307,28 @@ def _fit_catboost(est, X, y, w, X_val, y_val, w_val):
     model = cls(**params)
     model.fit(train, eval_set=held_out, callbacks=callbacks)
     return model
+
+
+def _refit(est, X, y, w, rounds: int):
+    """The library's model boosted ``rounds`` rounds on all of ``X`` at the rate the first
+    pass ended with, without early stopping."""
+    categorical = list(range(est.n_categorical))
+    if est.library == "lightgbm":
+        import lightgbm
+
+        cls = lightgbm.LGBMClassifier if est._classifier else lightgbm.LGBMRegressor
+        model = cls(n_estimators=rounds, learning_rate=est.learning_rate_, n_jobs=est.n_jobs,
+                    random_state=est.random_state, verbose=-1, **(est.params or {}))
+        return model.fit(X, y, sample_weight=w, categorical_feature=categorical or "auto")
+    import catboost
+
+    cls = catboost.CatBoostClassifier if est._classifier else catboost.CatBoostRegressor
+    params = {"iterations": rounds, "learning_rate": est.learning_rate_,
+              "thread_count": est.n_jobs, "random_seed": est.random_state, "verbose": False,
+              "allow_writing_files": False, **(est.params or {})}
+    if est._classifier and len(np.unique(y)) > 2:
+        params.setdefault("loss_function", "MultiClass")
+    return cls(**params).fit(catboost.Pool(X, y, weight=w, cat_features=categorical))
 
 
 class _CatBoostBudget:
