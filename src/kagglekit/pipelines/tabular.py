@@ -52,10 +52,10 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "net") -> LeanPipeline:
     regression its target is standardized inside the pipeline). ``hgb`` is scikit-learn's
     gradient boosting with native categories (fixed 200 iterations). ``lgbm`` and
     ``catboost`` are LightGBM and CatBoost with native categories and early stopping on a
-    split of the training rows
-    (:class:`~kagglekit.models.gbdt.BoostedTreesClassifier` / ``Regressor``; a time budget
-    ``model__max_seconds``). ``logreg`` is logistic regression, or ridge regression for a
-    numeric target.
+    split of the training rows, then boosted again on all of them for the kept rounds when
+    the time budget allows (:class:`~kagglekit.models.gbdt.BoostedTreesClassifier` /
+    ``Regressor``, ``refit=True``; a time budget ``model__max_seconds``). ``logreg`` is
+    logistic regression, or ridge regression for a numeric target.
     """
     model = model_name(model)
     regression = plan.task == "regression"
@@ -73,7 +73,8 @@ def tabular_pipeline(plan: ColumnPlan, model: str = "net") -> LeanPipeline:
         from kagglekit.models.gbdt import BoostedTreesClassifier, BoostedTreesRegressor
 
         cls = BoostedTreesRegressor if regression else BoostedTreesClassifier
-        estimator = cls(LIBRARY[model], n_categorical=len(native_categorical(plan)))
+        estimator = cls(LIBRARY[model], n_categorical=len(native_categorical(plan)),
+                        refit=True)
     else:
         estimator = (baselines.random_forest_regressor() if regression
                      else baselines.random_forest())
