@@ -43,25 +43,25 @@ def test_a_model_is_skipped_before_training_when_it_cannot_fit():
     assert late.allot("logreg", ["logreg"], 5, budgeted=False).skip == "no time left"
 
 
+def _three_folds(n):
+    """``n`` rows of 4 columns, a label from the first, and three folds by row number."""
+    X = np.random.default_rng(0).normal(size=(n, 4))
+    index = np.arange(n)
+    return X, (X[:, 0] > 0).astype(int), [(index[index % 3 != k], index[index % 3 == k])
+                                          for k in range(3)]
+
+
 def test_the_overhead_probe_measures_what_a_budgeted_model_spends_besides_training():
     from kagglekit.models.gbdt import BoostedTreesClassifier
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(3000, 4))
-    y = (X[:, 0] > 0).astype(int)
-    index = np.arange(len(y))
-    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    X, y, splits = _three_folds(3000)
     model = BoostedTreesClassifier("lightgbm", max_seconds=100.0)
     overhead = probe_overhead(model, X, y, splits, X[:500], rows)
     assert 0 <= overhead < 30 and model.max_seconds == 100.0  # the probe fits a clone
 
 
 def test_the_probe_scales_a_small_fit_to_every_fold():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(3 * PROBE_ROWS, 4))
-    y = (X[:, 0] > 0).astype(int)
-    index = np.arange(len(y))
-    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    X, y, splits = _three_folds(3 * PROBE_ROWS)
     estimate = probe_seconds(LogisticRegression(), X, y, splits, X[:100], rows)
     assert 0 < estimate < 60 and SAFETY > 1  # a linear model on 6k rows: well under a minute
 
@@ -78,11 +78,7 @@ class FixedCostPerCall(LogisticRegression):
 def test_a_fixed_cost_per_prediction_call_is_not_scaled_by_rows():
     from kagglekit.evaluation.budget import _probe
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(3 * PROBE_ROWS, 4))
-    y = (X[:, 0] > 0).astype(int)
-    index = np.arange(len(y))
-    splits = [(index[index % 3 != k], index[index % 3 == k]) for k in range(3)]
+    X, y, splits = _three_folds(3 * PROBE_ROWS)
     X_test = np.zeros((200_000, 4))  # two calls of PREDICT_ROWS, plus one for the fold
     _, n, predict = _probe(FixedCostPerCall(), X, y, splits, X_test, rows)
     # scaling one 2,000-row call by rows would say >= 0.02 * 202,000 / 2,000 = 2.0 s
