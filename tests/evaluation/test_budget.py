@@ -66,23 +66,41 @@ def test_the_probe_scales_a_small_fit_to_every_fold():
     assert 0 < estimate < 60 and SAFETY > 1  # a linear model on 6k rows: well under a minute
 
 
+class Clock:
+    """A stand-in for ``time.perf_counter`` that moves only when a model says so."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
 class FixedCostPerCall(LogisticRegression):
-    """A model whose every prediction call costs 20 ms, whatever its rows (as a Keras
-    predict's tracing and set-up does)."""
+    """A model whose every prediction call costs 20 ms plus 0.1 µs a row on ``clock`` (as a
+    Keras predict's set-up dominates its cost per row)."""
+
+    clock = None
 
     def predict_proba(self, X):
-        time.sleep(0.02)
+        type(self).clock.now += 0.02 + 1e-7 * len(X)
         return super().predict_proba(X)
 
 
-def test_a_fixed_cost_per_prediction_call_is_not_scaled_by_rows():
-    from kagglekit.evaluation.budget import _probe
+def test_a_fixed_cost_per_prediction_call_is_not_scaled_by_rows(monkeypatch):
+    from kagglekit.evaluation import budget
 
+    clock = Clock()
+    monkeypatch.setattr(budget.time, "perf_counter", clock)
+    monkeypatch.setattr(FixedCostPerCall, "clock", clock)
     X, y, splits = _three_folds(3 * PROBE_ROWS)
     X_test = np.zeros((200_000, 4))  # two calls of PREDICT_ROWS, plus one for the fold
-    _, n, predict = _probe(FixedCostPerCall(), X, y, splits, X_test, rows)
-    # scaling one 2,000-row call by rows would say >= 0.02 * 202,000 / 2,000 = 2.0 s
-    assert n == PROBE_ROWS and 3 * 0.02 <= predict < 1.5
+    _, n, predict = budget._probe(FixedCostPerCall(), X, y, splits, X_test, rows)
+    full = 0.02 + 1e-7 * n  # one call on the probe's rows
+    per_row = max(1e-7, budget.MIN_ROW_SHARE * full / n)  # the floor: 2.5e-6 s a row
+    expected = 3 * (full - per_row * n) + per_row * (len(splits[0][1]) + len(X_test))
+    assert n == PROBE_ROWS and predict == pytest.approx(expected, rel=1e-6)
+    assert predict < 0.3 * full * (len(splits[0][1]) + len(X_test)) / n  # row-linear: 2.04 s
 
 
 def test_chunked_prediction_equals_one_call(monkeypatch):
