@@ -65,7 +65,6 @@ class ClusterFolds:
         self.client = client
         self.address = getattr(client.scheduler, "address", "the scheduler")
         self._local = (X, y, X_test)
-        self.sent_data = 0
         self._scatter()
 
     def _scatter(self) -> None:
@@ -76,7 +75,6 @@ class ClusterFolds:
             self.data = self.client.scatter(list(self._local), hash=False)
         except (OSError, TimeoutError) as exc:
             raise _lost(self.address, exc) from None
-        self.sent_data += 1
 
     def _wait_for_a_worker(self) -> None:
         try:
