@@ -81,9 +81,8 @@ def child(folder: str, metric: str, time_limit: float, seed: int, backend: str,
                                  time_limit=time_limit, seed=seed, submissions=subs,
                                  backend=backend, models=models.split(",") if models else None)
         seconds = time.perf_counter() - start
-        kept = Path(subs) / "submission.csv"
-        kept.write_bytes(Path(result.submission).read_bytes())
-        Path(folder.parent / f"{folder.name}.submission.csv").write_bytes(kept.read_bytes())
+        (folder.parent / f"{folder.name}.submission.csv").write_bytes(
+            Path(result.submission).read_bytes())
     peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return {"read_seconds": round(read, 1), "frames_gib": round(frame_gib, 2),
