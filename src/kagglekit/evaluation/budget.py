@@ -155,16 +155,27 @@ def probe_seconds(pipeline, X, y, splits, X_test, rows_of) -> float:
     noise cannot make rows free); that is scaled to a fold's training rows, the prediction
     estimated as :func:`_probe` does, all for every fold, times :data:`SAFETY`."""
     fit, n, predict = _probe(pipeline, X, y, splits, X_test, rows_of)
-    small, _, _ = _probe(pipeline, X, y, splits, None, rows_of, rows=max(n // 4, 1))
-    per_row = max((fit - small) / max(n - max(n // 4, 1), 1), MIN_ROW_SHARE * fit / n)
-    fixed = max(fit - per_row * n, 0.0)
+    quarter = max(n // 4, 1)
+    small, _, _ = _probe(pipeline, X, y, splits, X_test, rows_of, rows=quarter,
+                         timed_predict=False)
+    fixed, per_row = _two_sizes(quarter, small, n, fit)
     return SAFETY * (fixed + per_row * len(splits[0][0]) + predict) * len(splits)
 
 
-def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE_ROWS):
+def _two_sizes(small_n: int, small_seconds: float, n: int, seconds: float):
+    """``(fixed seconds, seconds per row)`` through two timings, the cost per row at least
+    :data:`MIN_ROW_SHARE` of the larger timing's seconds per row."""
+    per_row = max((seconds - small_seconds) / max(n - small_n, 1),
+                  MIN_ROW_SHARE * seconds / n)
+    return max(seconds - per_row * n, 0.0), per_row
+
+
+def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE_ROWS, *,
+           timed_predict: bool = True):
     """A clone of ``pipeline`` fitted on at most ``rows`` seeded rows of the first fold's
     training rows (with ``max_seconds`` of training, when given): ``(its fit's seconds, the
-    rows it fitted, the estimated seconds of predicting one fold's held-out and X_test rows)``.
+    rows it fitted, the estimated seconds of predicting one fold's held-out and X_test rows)``
+    (0 without ``timed_predict``).
 
     Prediction is timed on a quarter of those rows and on all of them, each after an untimed
     call of the same size that pays its one-off costs (a network traces each new batch
@@ -186,7 +197,7 @@ def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE
     start = time.perf_counter()
     model.fit(rows_of(X, sample), y[sample])
     fit = time.perf_counter() - start
-    if X_test is None:
+    if not timed_predict:
         return fit, n, 0.0
     predict = getattr(model, "predict_proba", model.predict)
     quarter = max(n // 4, 1)
@@ -196,7 +207,7 @@ def _probe(pipeline, X, y, splits, X_test, rows_of, max_seconds=None, rows=PROBE
         start = time.perf_counter()
         predict(rows_of(X, sample[:size]))
         timed.append(time.perf_counter() - start)
-    per_row = max((timed[1] - timed[0]) / max(n - quarter, 1), MIN_ROW_SHARE * timed[1] / n)
-    per_call = max(timed[1] - per_row * n, 0.0)
-    calls = sum(-(-m // PREDICT_ROWS) for m in (len(held), len(X_test)) if m)
-    return fit, n, per_call * calls + per_row * (len(held) + len(X_test))
+    per_call, per_row = _two_sizes(quarter, timed[0], n, timed[1])
+    test_rows = 0 if X_test is None else len(X_test)
+    calls = sum(-(-m // PREDICT_ROWS) for m in (len(held), test_rows) if m)
+    return fit, n, per_call * calls + per_row * (len(held) + test_rows)
