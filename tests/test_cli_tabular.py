@@ -41,7 +41,7 @@ def _err_lines(capsys):
 
 def test_evaluate_says_what_it_inferred_and_warns(people, capsys):
     argv = ["evaluate", "tabular", "--csv", "people.csv", "--target", "bought", "--id", "pid",
-            "--model", "logreg", "--folds", "3", "--json", "--report", "rep"]
+            "--model", "linear", "--folds", "3", "--json", "--report", "rep"]
     assert main(argv) == 0
     out, err = _err_lines(capsys)
     assert err[0] == ("kagglekit: inferred: classification (2 classes) of 'bought'; numeric: "
@@ -51,7 +51,7 @@ def test_evaluate_says_what_it_inferred_and_warns(people, capsys):
                for e in err)
     assert any("warning: column 'blank' has no values; dropped" in e for e in err)
     result = json.loads(out)
-    assert result["pipeline"] == "tabular-logreg" and result["mean"] > 0.7
+    assert result["pipeline"] == "tabular-linear" and result["mean"] > 0.7
     report = json.loads(Path("rep", "report.json").read_text())
     assert report["data"]["inferred"]["categorical"] == ["city"]
     assert pd.read_csv(Path("rep", "oof_predictions.csv")).columns[0] == "pid"
@@ -158,13 +158,13 @@ def test_run_without_test_rows_stops_before_training(shared_datasets, workdir, c
 
 def test_run_tabular_with_a_test_csv_reports_trains_and_submits(people, workdir, capsys):
     argv = ["run", "tabular", "--csv", "people.csv", "--target", "bought", "--id", "pid",
-            "--model", "logreg", "--folds", "3"]
+            "--model", "linear", "--folds", "3"]
     assert main(argv) == 2  # a submission of your own CSV needs the rows to predict
     assert "needs --test FILE" in capsys.readouterr().err
     assert main([*argv, "--test", "new.csv"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[0].startswith("cross-validating tabular-logreg (3 folds")
-    assert out[-4].startswith("CV accuracy (tabular-logreg): ")
+    assert out[0].startswith("cross-validating tabular-linear (3 folds")
+    assert out[-4].startswith("CV accuracy (tabular-linear): ")
     submission = pd.read_csv(out[-1].split(": ", 1)[1].strip())
     assert submission.columns.tolist() == ["pid", "bought"]
     assert submission["pid"].tolist() == list(range(1000, 1010))

@@ -61,18 +61,18 @@ def _competition(tmp_path, kind):
 def test_each_kind_writes_a_valid_submission(tmp_path, kind, metric):
     train, test, sample = _competition(tmp_path, kind)
     result = run_competition("comp", data_dir=tmp_path, metric=metric,
-                             models=["hgb", "logreg"], folds=3,
+                             models=["hgb", "linear"], folds=3,
                              submissions=tmp_path / "subs", report=tmp_path / "rep")
     written = pd.read_csv(result.submission)
     assert list(written.columns) == list(sample.columns)
     assert written["row"].tolist() == test["row"].tolist()
-    assert [r.name for r in result.runs] == ["logreg", "hgb"]  # the fast one first
+    assert [r.name for r in result.runs] == ["linear", "hgb"]  # the fast one first
     if kind == "binary":  # P("good"), not labels
         assert written["y"].between(0, 1).all() and written["y"].nunique() > 2
     if kind == "multiclass":
         np.testing.assert_allclose(written[["2", "0", "1"]].sum(axis=1), 1.0, atol=1e-6)
     manifest = json.loads(result.submission.with_suffix(".json").read_text())
-    assert manifest["metric"] == metric and set(manifest["models"]) == {"logreg", "hgb"}
+    assert manifest["metric"] == metric and set(manifest["models"]) == {"linear", "hgb"}
     assert abs(sum(manifest["blend"]["weights"].values()) - 1) < 1e-9
     report = json.loads((tmp_path / "rep" / "report.json").read_text())
     assert report["metric"]["name"] == metric and len(report["leaderboard"]) == 2
@@ -90,7 +90,7 @@ def test_label_metrics_write_labels_in_the_training_type(tmp_path, capsys, monke
     train, test, sample = _competition(tmp_path / "first", "binary")
     _write(tmp_path / "comp", train, test, sample.assign(y="bad"))  # a label placeholder
     assert main(["--data-dir", str(tmp_path), "run", "--competition", "comp", "--metric",
-                 "accuracy", "--models", "logreg", "--folds", "3"]) == 0
+                 "accuracy", "--models", "linear", "--folds", "3"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("submission: ")
     written = pd.read_csv(out[-1].split(": ", 1)[1])
@@ -103,14 +103,14 @@ def test_a_leaking_column_is_named_before_training(tmp_path):
     test = test.assign(copy=0.0)
     _write(tmp_path / "b" / "comp", train, test, sample)
     with pytest.warns(UserWarning, match="column 'copy' alone predicts 'y'"):
-        run_competition("comp", data_dir=tmp_path / "b", metric="rmse", models=["logreg"],
+        run_competition("comp", data_dir=tmp_path / "b", metric="rmse", models=["linear"],
                         folds=3, submissions=tmp_path / "subs")
 
 
 def test_a_tiny_time_limit_still_submits_and_no_model_trains_folds_it_then_drops(tmp_path):
     train, test, sample = _competition(tmp_path, "binary")
     result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
-                             models=["logreg", "hgb", "net"], folds=3, time_limit=4,
+                             models=["linear", "hgb", "net"], folds=3, time_limit=4,
                              submissions=tmp_path / "subs")
     written = pd.read_csv(result.submission)
     assert written["row"].tolist() == test["row"].tolist() and written["y"].between(0, 1).all()
@@ -127,10 +127,10 @@ def test_a_tiny_time_limit_still_submits_and_no_model_trains_folds_it_then_drops
 def test_left_over_time_bags_more_seeds_of_the_best_seeded_model(tmp_path):
     _competition(tmp_path, "regression")
     result = run_competition("comp", data_dir=tmp_path, metric="rmse",
-                             models=["logreg", "rf"], folds=3, time_limit=12,
+                             models=["linear", "rf"], folds=3, time_limit=12,
                              submissions=tmp_path / "subs")
     rf = next(r for r in result.runs if r.name == "rf")
-    assert rf.seeds > 1 and rf.trained_folds == 3 and np.isfinite(rf.folds).all()
+    assert rf.seeds > 1 and rf.trained_folds == 3 and np.isfinite(rf.fold_scores).all()
     assert f"{rf.seeds} seeds" in "\n".join(result.lines())
     assert result.seconds <= 1.1 * 12 + 5  # the machine's start-up of the models aside
 
@@ -138,15 +138,15 @@ def test_left_over_time_bags_more_seeds_of_the_best_seeded_model(tmp_path):
 def test_unknown_metric_and_missing_files_are_one_line_errors(tmp_path):
     _competition(tmp_path, "binary")
     with pytest.raises(KagglekitError, match="did you mean roc_auc"):
-        run_competition("comp", data_dir=tmp_path, metric="roc_aux", models=["logreg"])
+        run_competition("comp", data_dir=tmp_path, metric="roc_aux", models=["linear"])
     with pytest.raises(KagglekitError, match="train.csv not found"):
-        run_competition("nope", data_dir=tmp_path, models=["logreg"])
+        run_competition("nope", data_dir=tmp_path, models=["linear"])
 
 
 def test_without_a_metric_it_warns_how_to_set_one(tmp_path):
     _competition(tmp_path, "regression")
     with pytest.warns(UserWarning, match="pass --metric"):
-        result = run_competition("comp", data_dir=tmp_path, models=["logreg"], folds=3,
+        result = run_competition("comp", data_dir=tmp_path, models=["linear"], folds=3,
                                  submissions=tmp_path / "subs")
     assert result.metric == "rmse" and result.metric_source == "default"
 
@@ -162,7 +162,7 @@ def test_competition_refuses_the_options_it_would_ignore(tmp_path, monkeypatch, 
     _competition(tmp_path, "binary")
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models",
-                 "logreg", *option]) == 2
+                 "linear", *option]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kagglekit: error: ") and says in err[0]
     assert not (tmp_path / "submissions").exists() and not (tmp_path / "reports").exists()
@@ -174,7 +174,7 @@ def test_competition_takes_id_and_drop(tmp_path, monkeypatch, capsys):
     train.assign(after=np.arange(len(train))).to_csv(folder / "train.csv", index=False)
     sample[["y", "row"]].to_csv(folder / "sample_submission.csv", index=False)  # id not first
     monkeypatch.chdir(tmp_path)
-    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "logreg",
+    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "linear",
             "--folds", "2", "--metric", "rmse"]
     assert main(argv) == 2
     assert "pass --id COLUMN" in capsys.readouterr().err
@@ -193,11 +193,11 @@ def test_competition_takes_id_and_drop(tmp_path, monkeypatch, capsys):
 def test_lightgbm_and_catboost_compete_and_blend(tmp_path, kind, metric):
     train, test, sample = _competition(tmp_path, kind)
     result = run_competition("comp", data_dir=tmp_path, metric=metric,
-                             models=["catboost", "lgbm", "logreg"], folds=3,
+                             models=["catboost", "lgbm", "linear"], folds=3,
                              submissions=tmp_path / "subs")
-    assert [r.name for r in result.runs] == ["logreg", "lgbm", "catboost"]  # fastest first
-    assert all(len(r.folds) == 3 and not r.skipped for r in result.runs)
-    assert {r.pipeline for r in result.runs} == {"tabular-logreg", "tabular-lgbm",
+    assert [r.name for r in result.runs] == ["linear", "lgbm", "catboost"]  # fastest first
+    assert all(len(r.fold_scores) == 3 and not r.skipped for r in result.runs)
+    assert {r.pipeline for r in result.runs} == {"tabular-linear", "tabular-lgbm",
                                                  "tabular-catboost"}
     written = pd.read_csv(result.submission)
     assert list(written.columns) == list(sample.columns) and len(written) == len(test)
@@ -211,13 +211,13 @@ def test_your_own_models_compete_beside_the_built_in_ones(tmp_path):
         make_column_transformer(("passthrough", ["x1", "x2"]), (OneHotEncoder(), ["color"])),
         KNeighborsClassifier(5))
     result = public("comp", data_dir=tmp_path, metric="roc_auc", folds=3,
-                    models=["logreg", ("knn", KNeighborsClassifier(15)), ("knn-raw", own)],
+                    models=["linear", ("knn", KNeighborsClassifier(15)), ("knn-raw", own)],
                     submissions=tmp_path / "subs")
     runs = {r.name: r for r in result.runs}
-    assert [r.name for r in result.runs] == ["logreg", "knn", "knn-raw"]
-    assert runs["knn"].pipeline == "custom-knn" and len(runs["knn"].folds) == 3
+    assert [r.name for r in result.runs] == ["linear", "knn", "knn-raw"]
+    assert runs["knn"].pipeline == "custom-knn" and len(runs["knn"].fold_scores) == 3
     assert runs["knn"].mean > 0.7 and runs["knn-raw"].mean > 0.6  # they learn
-    assert set(result.blend.weights) == {"logreg", "knn", "knn-raw"}
+    assert set(result.blend.weights) == {"linear", "knn", "knn-raw"}
     assert len(pd.read_csv(result.submission)) == len(test)
 
 
@@ -243,7 +243,7 @@ def test_a_shifted_test_set_is_named_before_training_and_at_the_top_of_the_repor
     _write(tmp_path / "comp", train, test, pd.DataFrame({"row": test["row"], "y": 0.5}))
     with pytest.warns(UserWarning, match=r"test.csv differs from train.csv.*most by x2"):
         result = run_competition("comp", data_dir=tmp_path, metric="roc_auc",
-                                 models=["logreg"], folds=3, submissions=tmp_path / "subs",
+                                 models=["linear"], folds=3, submissions=tmp_path / "subs",
                                  report=tmp_path / "rep")
     assert result.shift.warns
     lines = (tmp_path / "rep" / "report.md").read_text().splitlines()
@@ -260,13 +260,13 @@ def test_quiet_prints_only_the_results_and_a_terminal_gets_a_progress_bar(tmp_pa
 
     _competition(tmp_path, "binary")
     monkeypatch.chdir(tmp_path)
-    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "logreg",
+    argv = ["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models", "linear",
             "--folds", "2", "--metric", "roc_auc"]
     assert main([*argv, "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "cross-validating" not in out and out.splitlines()[0].startswith("comp: 2-fold CV")
     assert main(argv) == 0
-    assert "cross-validating logreg" in capsys.readouterr().out  # not a terminal: plain lines
+    assert "cross-validating linear" in capsys.readouterr().out  # not a terminal: plain lines
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -289,7 +289,7 @@ def test_quiet_prints_only_the_results_and_a_terminal_gets_a_progress_bar(tmp_pa
 def test_the_report_shows_the_run_in_pictures(tmp_path, kind, metric, pictures):
     _competition(tmp_path, kind)
     result = run_competition("comp", data_dir=tmp_path, metric=metric, folds=3,
-                             models=["logreg", "hgb"], submissions=tmp_path / "subs",
+                             models=["linear", "hgb"], submissions=tmp_path / "subs",
                              report=tmp_path / "rep")
     folder = tmp_path / "rep"
     drawn = {p.stem for p in (folder / "plots").glob("*.png")}
@@ -302,7 +302,7 @@ def test_the_report_shows_the_run_in_pictures(tmp_path, kind, metric, pictures):
         assert heading in md
     report = json.loads((folder / "report.json").read_text())
     assert report["plots"] == sorted(f"plots/{p}.png" for p in pictures)
-    assert result.importance["model"] in {"logreg", "hgb"}
+    assert result.importance["model"] in {"linear", "hgb"}
     assert set(result.importance["drops"]) <= {"x1", "x2", "color", "row"}
     assert next(iter(result.importance["drops"])) == "x1"  # the strongest signal
 
@@ -325,7 +325,7 @@ def test_a_competition_report_renders_in_headless_chromium(tmp_path):
         pytest.skip("chromium not installed (apt-get install -y chromium)")
     _competition(tmp_path, "binary")
     run_competition("comp", data_dir=tmp_path, metric="roc_auc", folds=3,
-                    models=["logreg", "hgb"], submissions=tmp_path / "subs",
+                    models=["linear", "hgb"], submissions=tmp_path / "subs",
                     report=tmp_path / "rep")
     done = subprocess.run([sys.executable, str(script), str(tmp_path / "rep")],
                           capture_output=True, text=True, timeout=180)

@@ -29,7 +29,7 @@ def _files(tmp_path, *, train=None, test=None, sample=None):
 def _run(tmp_path, monkeypatch, capsys, *extra):
     monkeypatch.chdir(tmp_path)
     code = main(["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models",
-                 "logreg", "--metric", "roc_auc", *extra])
+                 "linear", "--metric", "roc_auc", *extra])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -59,7 +59,7 @@ def test_class_columns_must_be_the_training_classes(tmp_path, monkeypatch, capsy
     _files(tmp_path, sample=lambda s: pd.DataFrame({"row": s["row"], "0": 0.5, "7": 0.5}))
     monkeypatch.chdir(tmp_path)
     code = main(["run", "--competition", "comp", "--data-dir", str(tmp_path), "--models",
-                 "logreg", "--metric", "log_loss"])
+                 "linear", "--metric", "log_loss"])
     out, err = capsys.readouterr()
     assert code == 2 and "sample" in err and "cross-validating" not in out
     assert not (tmp_path / "submissions").exists()

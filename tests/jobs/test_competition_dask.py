@@ -25,7 +25,7 @@ from kagglekit.jobs.competition import run_competition
 distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = ["logreg", "hgb", "lgbm"]
+MODELS = ["linear", "hgb", "lgbm"]
 
 
 class SlowRidge(Ridge):
@@ -68,7 +68,7 @@ def cluster():
 
 
 def _folds(result):
-    return {r.name: r.folds for r in result.runs}
+    return {r.name: r.fold_scores for r in result.runs}
 
 
 def test_the_folds_run_on_the_cluster_with_the_local_scores(tmp_path, cluster):
@@ -94,7 +94,7 @@ def test_a_model_that_cannot_be_pickled_is_named(tmp_path, cluster):
     with pytest.raises(KagglekitError, match="model 'locked' cannot be sent to the Dask "
                                              "workers") as info:
         run_competition("comp", data_dir=tmp_path, metric="rmse", folds=3,
-                        models=["logreg", ("locked", Unpicklable())], backend="dask",
+                        models=["linear", ("locked", Unpicklable())], backend="dask",
                         scheduler=cluster.scheduler_address, submissions=tmp_path / "subs")
     assert "\n" not in str(info.value)
     assert not (tmp_path / "subs").exists()
@@ -145,7 +145,7 @@ def test_a_killed_worker_reruns_its_folds_elsewhere_with_the_same_scores(tmp_pat
     address, workers = processes
     _competition(tmp_path, "regression")
     common = dict(data_dir=tmp_path, metric="rmse", folds=4,
-                  models=[("slow", SlowRidge()), "logreg"])
+                  models=[("slow", SlowRidge()), "linear"])
     here = run_competition("comp", submissions=tmp_path / "here", **common)
     start = time.monotonic()
     there = run_competition("comp", submissions=tmp_path / "there", backend="dask",
@@ -153,7 +153,7 @@ def test_a_killed_worker_reruns_its_folds_elsewhere_with_the_same_scores(tmp_pat
                             **common)
     assert workers[0].poll() is not None and workers[1].poll() is None  # one was killed
     assert time.monotonic() - start < 120
-    for model in ("slow", "logreg"):
+    for model in ("slow", "linear"):
         np.testing.assert_allclose(_folds(there)[model], _folds(here)[model], atol=1e-9)
     np.testing.assert_allclose(pd.read_csv(there.submission)["y"],
                                pd.read_csv(here.submission)["y"], atol=1e-9)

@@ -82,7 +82,7 @@ def test_pipeline_with_dates_and_many_levels_trains_and_predicts_unseen_levels()
     plan = infer_columns(frame, "delay", id_column="id")
     assert plan.dates == ("day",) and plan.categorical == ("airport",)
     assert plan.high_cardinality == ("airport",) and "note" in plan.dropped
-    for model in ("net", "hgb", "logreg"):
+    for model in ("net", "hgb", "linear"):
         pipeline = tabular_pipeline(plan, model)
         if model == "net":
             pipeline.set_params(**{f"model__{k}": v for k, v in FAST.items()})

@@ -62,11 +62,11 @@ def job_spec(args, name: str):
         return spec.registered(name, args.data_dir, settings(args))
     if not args.csv or not args.target:
         raise KagglekitError("`tabular` needs --csv FILE and --target COLUMN")
-    from kagglekit.pipelines.tabular import model_name
+    from kagglekit.pipelines.models import get_model
 
     options = spec.TabularOptions(csv=args.csv, target=args.target, id_column=args.id,
                                   task=args.task, drop=tuple(args.drop),
-                                  model=model_name(args.model or "net"))
+                                  model=get_model(args.model or "net").name)
     job = spec.tabular(options, settings(args))
     for line in job.notes:
         note(line)
@@ -82,6 +82,12 @@ def cmd_list(args) -> None:
         print(f"{entry.name:<{width}}  {entry.description}")
     print(f"{'tabular':<{width}}  your own CSV: --csv FILE --target COLUMN, columns inferred "
           "(see `kagglekit evaluate --help`)")
+    from kagglekit.pipelines.models import MODELS
+
+    print("\nmodels (tabular --model NAME, run --competition --models A,B; * default set):")
+    width = max(len(name) for name in MODELS)
+    for spec in MODELS.values():
+        print(f"  {spec.name:<{width}} {'*' if spec.default else ' '} {spec.description}")
 
 
 def cmd_evaluate(args) -> None:

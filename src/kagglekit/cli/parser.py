@@ -7,6 +7,7 @@ import argparse
 import functools
 
 from kagglekit import __version__
+from kagglekit.pipelines.models import default_models, models_help
 
 DEFAULT_PIPELINE = "titanic-dnn"
 PARAMS_HELP = ("JSON file of pipeline parameters (what `search --save-best` writes); --set "
@@ -21,8 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kagglekit",
         description="Cross-validate, train and submit Kaggle pipelines "
                     "(scikit-learn + Keras).")
-    data_help = ("folder laid out like <dir>/titanic/train.csv (default: $KAGGLEKIT_DATA_DIR, "
-                 "then the bundled Titanic data)")
+    data_help = ("folder laid out like <dir>/NAME/train.csv (default: $KAGGLEKIT_DATA_DIR; "
+                 "then, for registered pipelines, the bundled Titanic data, and for "
+                 "run --competition NAME, data/)")
     parser.add_argument("--data-dir", help=data_help)
     parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
     # --data-dir may also follow the command (kagglekit train NAME --data-dir data/).
@@ -41,19 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--drop", nargs="+", action="extend", default=[], metavar="COLUMN",
                        help="columns not to use")
     group.add_argument("--model", default=None, metavar="MODEL",
-                       help="net: the tabular network (default: embeddings, robust scaling, "
-                            "TabM-style heads); mlp: the classic dense net 64-32; logreg: "
-                            "logistic/ridge regression; hgb: scikit-learn's gradient boosting; "
-                            "random "
-                            "forest (rf), LightGBM (lgbm) or CatBoost (catboost; both with "
-                            "early stopping on an inner split)")
+                       help=f"the model (default net). {models_help()}")
     add = functools.partial(sub.add_parser, parents=[common, tab])
 
     plain("list", help="list the registered pipelines")
 
     ev = add("evaluate", help="K-fold cross-validation of a pipeline (stratified for labels)")
     ev.add_argument("pipeline")
-    ev.add_argument("--folds", type=count, default=5)
+    ev.add_argument("--folds", type=folds, default=5)
     ev.add_argument("--repeats", type=count, default=1)
     ev.add_argument("--seed", type=seed, default=0)
     ev.add_argument("--jobs", type=count, default=1, help="folds in parallel (processes)")
@@ -90,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="bayes needs pip install 'kagglekit[bayes]' (default: random)")
     se.add_argument("--trials", type=count, default=20,
                     help="parameter sets to try (grid: at most; default 20)")
-    se.add_argument("--folds", type=count, default=5)
+    se.add_argument("--folds", type=folds, default=5)
     se.add_argument("--seed", type=seed, default=0)
     se.add_argument("--metric", metavar="METRIC", help="the metric the trials are ranked by; "
                     + METRIC_HELP.removeprefix("the headline metric "))
@@ -155,14 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="new or empty folder (default reports/TIME_experiment-NAME)")
     ex.add_argument("--seed", type=seed, default=0)
 
-    rn = add("run", help="the main job: CV + report + train + save + submission")
+    rn = add("run", help="the main job: a pipeline's CV, report, saved model and submission; "
+                          "with --competition NAME, its models cross-validated, blended and "
+                          "written as a submission")
     rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
     rn.add_argument("--compare", nargs="*", default=None, metavar="PIPELINE",
                     help="pipelines cross-validated beside it for the report (default: the "
                          "others registered for the same data)")
-    rn.add_argument("--folds", type=count, default=5)
+    rn.add_argument("--folds", type=folds, default=5)
     rn.add_argument("--seed", type=seed, default=0)
-    _add_backend(rn)
+    _add_backend(rn, jobs=False)
     rn.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                     help="parameter of the main pipeline, e.g. --set epochs=20 (repeatable)")
     rn.add_argument("--params", metavar="FILE", help=PARAMS_HELP)
@@ -183,17 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="bound the whole run; slow models are skipped, the submission is "
                            "always written")
     comp.add_argument("--models", metavar="M1,M2",
-                      help="models to cross-validate and blend, among logreg, hgb, lgbm, "
-                           "catboost, rf, mlp, net (the tabular network) (default: "
-                           "logreg,hgb,lgbm,catboost,net)")
+                      help="models to cross-validate and blend (default: "
+                           f"{','.join(default_models())}); see --model for each one")
     comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
     return parser
 
 
-def _add_backend(command: argparse.ArgumentParser) -> None:
+def _add_backend(command: argparse.ArgumentParser, *, jobs: bool = True) -> None:
     group = command.add_argument_group("where the folds run")
+    here = ("loky: local worker processes (--jobs of them; default)" if jobs else
+            "loky: here, one fold at a time (default)")
     group.add_argument("--backend", choices=("loky", "dask"), default="loky",
-                       help="loky: local worker processes (--jobs of them; default); dask: "
+                       help=f"{here}; dask: "
                             "the workers of the Dask cluster at --scheduler, or of a local "
                             "cluster started for the job without it (needs "
                             "pip install 'kagglekit[dask]')")
@@ -206,6 +206,14 @@ def count(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def folds(text: str) -> int:
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be 2 or more (cross-validation needs two "
+                                         f"folds), got {value}")
     return value
 
 

@@ -14,6 +14,7 @@ from kagglekit.ensembling import members as ensembles
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.engine import (
     fit_and_score,
+    out_of_fold,
     plain,
     run_folds,
     splitter,
@@ -172,22 +173,9 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
     metrics = reported_metrics(task, metric)
     results = run_folds(pipeline, X, y, splits, task, n_jobs=n_jobs, backend=backend,
                         scheduler=scheduler, on_fold=on_fold, metrics=metrics)
-    single = task == "binary" or (task == "regression" and y.ndim == 1)
-    oof = np.full(len(y), np.nan) if repeats == 1 and single else None
-    labels = np.empty(len(y), dtype=object) if repeats == 1 and task != "regression" else None
+    scores = {m: [r[m] for r in results] for m in metrics}
     classes = None if task == "regression" else np.unique(y)
-    matrix = (np.full((len(y), len(classes)), np.nan)
-              if repeats == 1 and task == "multiclass" else None)
-    scores = {m: [] for m in metrics}
-    for (_train, test), result in zip(splits, results, strict=True):
-        for m in metrics:
-            scores[m].append(result[m])
-        if oof is not None:
-            oof[test] = result["oof"]
-        if labels is not None:
-            labels[test] = result["labels"]
-        if matrix is not None:
-            matrix[test] = result["proba"]
+    oof = out_of_fold(results, splits, len(y)) if repeats == 1 else None
     summary = {m: {"mean": float(np.mean(v)), "std": float(np.std(v)),
                    "folds": [round(float(s), 6) for s in v]} for m, v in scores.items()}
     headline = metrics[0]
@@ -199,15 +187,17 @@ def evaluate(pipeline: Pipeline | str, X: pd.DataFrame | None = None, y=None, *,
         predict_seconds=round(sum(r["predict_seconds"] for r in results), 3),
         n_splits=len(splits), repeats=repeats, seed=seed, scores=summary,
         epochs=[r["epochs"] for r in results if r["epochs"] is not None],
-        oof_proba=None if oof is None else [round(float(p), 6) for p in oof],
+        oof_proba=_oof_proba(oof, task, y),
         task=task, model_summary=results[0]["summary"],
         holdout=None if holdout is None else score_holdout(pipeline, X, y, *holdout,
                                                             metrics=metrics),
-        oof_labels=None if labels is None else [plain(v) for v in labels],
+        oof_labels=(None if oof is None or task == "regression" else
+                    [plain(v) for v in classes[np.argmax(oof, axis=1)]]),
         n_weights=results[0]["n_weights"],
         histories=[r["history"] for r in results if r["history"] is not None],
         classes=None if classes is None else [plain(c) for c in classes],
-        oof_class_proba=None if matrix is None else np.round(matrix, 6).tolist(),
+        oof_class_proba=(np.round(oof, 6).tolist() if oof is not None and task == "multiclass"
+                         else None),
         members=_member_folds(results),
     )
 
@@ -235,6 +225,15 @@ def score_holdout(pipeline: Pipeline, X, y, X_test, y_test, *, metrics=None) -> 
     metrics = metrics or reported_metrics(task)
     result = fit_and_score(clone(pipeline), X, y, X_test, y_test, task, metrics=metrics)
     return {"rows": len(y_test), **{m: float(f"{result[m]:.6g}") for m in metrics}}
+
+
+def _oof_proba(oof, task: str, y) -> list[float] | None:
+    """P(positive) of a binary target, or the value of a single-output regression, per row
+    (None otherwise)."""
+    if oof is None or task == "multiclass" or (task == "regression" and np.ndim(y) != 1):
+        return None
+    column = oof[:, 1] if task == "binary" else oof
+    return [round(float(p), 6) for p in column]
 
 
 def _member_folds(results: list[dict]) -> dict[str, list[float]] | None:

@@ -73,24 +73,20 @@ def plain(value):
 def scores(pipeline, X, y: np.ndarray, task: str, metrics=None) -> dict:
     """Each of ``metrics`` (default: the task's :func:`~kagglekit.evaluation.metrics.
     reported_metrics`) for a fitted pipeline on ``X, y``, scored by the one metric registry,
-    plus the model's ``output`` on the rows (:func:`output`'s shape) and what the
-    out-of-fold assembly of ``evaluate`` needs: ``oof`` (P(positive) or the regression
-    value), ``labels`` and, for several classes, ``proba``. A multi-output regression is
-    scored over all its outputs."""
+    plus the model's ``output`` on the rows (:func:`output`'s shape: ``(n, k)``
+    probabilities in ``classes_`` order, or values). A multi-output regression is scored
+    over all its outputs."""
     metrics = metrics or reported_metrics(task)
     if task == "regression":
         predicted = np.asarray(pipeline.predict(X), dtype=float).reshape(y.shape)
         flat, truth = predicted.ravel(), np.asarray(y, dtype=float).ravel()
         return {**{m: get_metric(m).score(truth, prediction_for(m, flat)) for m in metrics},
-                "oof": predicted, "output": predicted}
+                "output": predicted}
     proba = np.asarray(pipeline.predict_proba(X), dtype=float)
     classes = np.asarray(pipeline.classes_)
     found = {m: get_metric(m).score(y, prediction_for(m, proba, classes), classes=classes)
              for m in metrics}
-    labels = classes[np.argmax(proba, axis=1)]
-    if task == "binary":
-        return {**found, "oof": proba[:, 1], "labels": labels, "output": proba}
-    return {**found, "oof": None, "labels": labels, "proba": proba, "output": proba}
+    return {**found, "output": proba}
 
 
 PREDICT_ROWS = 100_000
@@ -159,40 +155,69 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     return outcome
 
 
-def _fold(pipeline, X, y, train, test, task, summary, metrics, X_test=None):
-    return fit_and_score(pipeline, rows(X, train), y[train], rows(X, test), y[test], task,
+def fit_fold(pipeline, X, y, train, held, task: str, metrics=None, *,
+             summary: bool = False, X_test=None) -> dict:
+    """The one per-fold worker: :func:`fit_and_score` of ``pipeline`` (fitted in place) on
+    the rows ``train`` of ``X, y``, scored on the rows ``held``; with ``X_test``, the fold's
+    model also predicts those rows (``predicted``). Every way of running folds (here, joblib
+    workers, a Dask cluster: :mod:`kagglekit.evaluation.remote`) calls this."""
+    return fit_and_score(pipeline, rows(X, train), y[train], rows(X, held), y[held], task,
                          summary=summary, metrics=metrics, predict=X_test)
 
 
-def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
-              backend: str = "loky", scheduler: str | None = None,
-              on_fold=None, metrics=None, X_test=None,
-              deadline: float | None = None) -> list[dict]:
-    """:func:`fit_and_score` of a clone of ``pipeline`` on each ``(train, test)`` split.
+def out_of_time(deadline: float | None, now: float, pace: float = 0.0) -> bool:
+    """The one deadline rule of a model's folds: stop when the next fold, expected to end
+    ``pace`` seconds from ``now``, would end past ``deadline``. Folds run one at a time
+    expect the average seconds of those done; folds already running on a cluster expect none
+    (they stop when the deadline has passed)."""
+    return deadline is not None and now + pace > deadline
 
-    Folds run through joblib: ``n_jobs`` local processes, or the Dask cluster of
-    ``backend="dask"`` (see :func:`kagglekit.parallel.parallel_backend`).
-    ``on_fold(done, total)`` is called after each fold when they run one at a time here.
+
+def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
+              backend: str = "loky", scheduler: str | None = None, cluster=None,
+              key: str = "model", on_fold=None, metrics=None, X_test=None,
+              deadline: float | None = None, clock=time.perf_counter) -> list[dict]:
+    """:func:`fit_fold` of a clone of ``pipeline`` on each ``(train, held)`` split: the
+    outcomes in fold order.
+
+    Folds run one at a time here (the default), through joblib (``n_jobs`` local processes,
+    or the Dask cluster of ``backend="dask"``: see :func:`kagglekit.parallel.parallel_backend`),
+    or as tasks on ``cluster`` (a :class:`~kagglekit.evaluation.remote.ClusterFolds`; ``key``
+    names the model's tasks, and folds it already sent under ``key`` are collected).
+    ``on_fold(done, total)`` is called after each fold (not with joblib).
     ``metrics``: what each fold is scored on (default: the task's reported metrics).
     ``X_test``: rows every fold's model also predicts (a competition's test.csv), in each
     outcome's ``predicted``.
-    ``deadline`` (a :func:`time.perf_counter` value; folds run one at a time here): after
-    each fold, when the pace so far says the rest would end past it, :class:`OutOfTime` is
-    raised with what was done.
+    ``deadline`` (a ``clock()`` value; not with joblib): when :func:`out_of_time` says so,
+    :class:`OutOfTime` is raised with the number of folds done.
     """
+    if cluster is not None:
+        return cluster.run(key, pipeline, splits, task, metrics, deadline=deadline,
+                           on_fold=on_fold)
     if n_jobs == 1 and backend == "loky":
-        outcomes, start = [], time.perf_counter()
-        for i, (train, test) in enumerate(splits):
-            now = time.perf_counter()
-            if deadline is not None and i and now + (now - start) / i > deadline:
+        outcomes, start = [], clock()
+        for i, (train, held) in enumerate(splits):
+            now = clock()
+            if out_of_time(deadline, now, (now - start) / i if i else 0.0):
                 raise OutOfTime(f"{i} of {len(splits)} folds in {now - start:.0f} s; the "
                                 "rest would not finish within the time limit", done=i)
-            outcomes.append(_fold(clone(pipeline), X, y, train, test, task, i == 0,
-                                  metrics, X_test))
+            outcomes.append(fit_fold(clone(pipeline), X, y, train, held, task, metrics,
+                                     summary=i == 0, X_test=X_test))
             if on_fold is not None:
                 on_fold(i + 1, len(splits))
         return outcomes
     with parallel_backend(backend, scheduler):
         return Parallel(n_jobs=n_jobs)(
-            delayed(_fold)(clone(pipeline), X, y, train, test, task, i == 0, metrics, X_test)
-            for i, (train, test) in enumerate(splits))
+            delayed(fit_fold)(clone(pipeline), X, y, train, held, task, metrics,
+                              summary=i == 0, X_test=X_test)
+            for i, (train, held) in enumerate(splits))
+
+
+def out_of_fold(outcomes: list[dict], splits: list, n: int) -> np.ndarray:
+    """Every row's held-out ``output`` (``(n, k)`` probabilities, or values), assembled from
+    the folds' outcomes; a row no fold held out is NaN."""
+    first = np.asarray(outcomes[0]["output"])
+    oof = np.full((n, *first.shape[1:]), np.nan)
+    for (_, held), outcome in zip(splits, outcomes, strict=True):
+        oof[held] = outcome["output"]
+    return oof

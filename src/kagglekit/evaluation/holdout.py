@@ -48,6 +48,7 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
     names = _names(classes, class_names)  # a mistake shows before the training, not after
     monitor = _watch_test_split(pipeline, X, y, X_test, y_test)
     result = fit_and_score(pipeline, X, y, X_test, y_test, task)
+    labels = np.asarray(pipeline.classes_)[np.argmax(result["output"], axis=1)]
     history, watched = result["history"], 0.0
     if monitor is not None and history is not None:
         history = {**history, "test_loss": monitor.loss, "test_accuracy": monitor.accuracy}
@@ -62,7 +63,7 @@ def evaluate_holdout(pipeline, X, y, X_test, y_test, *, seed: int = 0,
             "members": result["members"],
             "classes": [plain(c) for c in classes],
             "class_names": names,
-            "confusion": confusion_matrix(y_test, result["labels"], labels=classes).tolist(),
+            "confusion": confusion_matrix(y_test, labels, labels=classes).tolist(),
             "history": history}
 
 

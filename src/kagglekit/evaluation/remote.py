@@ -2,14 +2,18 @@
 
 The training rows, their target and the test rows are scattered to the cluster once per run
 (then copied between workers, not sent again by this machine); each fold of each model is a
-task that reads them there, fits through the engine's :func:`~kagglekit.evaluation.engine.
-fit_and_score` and returns the fold's outcome with the worker that ran it. Outcomes come back
-as they finish. A worker that dies takes its tasks with it and Dask runs them again on
-another worker; when it also held the last copy of the data (Dask keeps no spare copies of
-scattered data), the data is sent again and so are the folds that needed it. The fold's
+task that reads them there, fits through the engine's one per-fold worker
+(:func:`~kagglekit.evaluation.engine.fit_fold`) and returns the fold's outcome with the
+worker that ran it. Outcomes come back as they finish. A worker that dies takes its tasks
+with it and Dask runs them again on another worker; when it also held the last copy of the
+data (Dask keeps no spare copies of scattered data), the data is sent again and so are the
+folds that needed it. The fold's
 result is the same: every fold's model is a clone of the same seeded pipeline. When the
 cluster has had no worker for :data:`LOST_AFTER` seconds, or the scheduler is gone, the run
 stops with one line (nothing has been written yet).
+
+:class:`ClusterFolds` is a backend of the engine's one fold runner,
+:func:`~kagglekit.evaluation.engine.run_folds` (``cluster=``), with the engine's deadline rule.
 
 On a worker, the fit uses the threads that worker has (``dask worker --nthreads``): the
 OpenMP and BLAS pools, a GBDT's ``n_jobs`` and TensorFlow's thread pools are set to them.
@@ -33,7 +37,8 @@ TICK_SECONDS = 0.02
 
 
 @contextlib.contextmanager
-def cluster_folds(backend: str, scheduler: str | None, X, y, X_test):
+def cluster_folds(backend: str, scheduler: str | None, X, y, X_test, *,
+                  clock=time.perf_counter):
     """For ``backend="dask"``: a :class:`ClusterFolds` on the cluster at ``scheduler`` (a
     local one without it), its data scattered, for the ``with`` block; else None (the folds
     run here)."""
@@ -43,7 +48,7 @@ def cluster_folds(backend: str, scheduler: str | None, X, y, X_test):
     from kagglekit.parallel import parallel_backend
 
     with parallel_backend("dask", scheduler) as client:
-        folds = ClusterFolds(client, X, y, X_test)
+        folds = ClusterFolds(client, X, y, X_test, clock=clock)
         try:
             yield folds
         finally:
@@ -59,12 +64,16 @@ class ClusterFolds:
         Connected to the cluster (see :func:`kagglekit.parallel.parallel_backend`).
     X, y, X_test
         The training features, the target and the test rows, as the engine takes them.
+    clock : callable, default=time.perf_counter
+        The run's clock (deadlines are its values).
     """
 
-    def __init__(self, client, X, y, X_test):
+    def __init__(self, client, X, y, X_test, *, clock=time.perf_counter):
         self.client = client
+        self.clock = clock
         self.address = getattr(client.scheduler, "address", "the scheduler")
         self._local = (X, y, X_test)
+        self.sent: dict[str, Sent] = {}
         self._scatter()
 
     def _scatter(self) -> None:
@@ -86,9 +95,18 @@ class ClusterFolds:
         except OSError as exc:
             raise _lost(self.address, exc) from None
 
+    def run(self, model: str, pipeline, splits, task: str, metrics, *,
+            deadline: float | None = None, on_fold=None) -> list[dict]:
+        """The outcomes of ``model``'s folds (sent now, unless :meth:`submit` sent them
+        already): what :func:`~kagglekit.evaluation.engine.run_folds` returns."""
+        if model not in self.sent:
+            self.submit(model, pipeline, splits, task, metrics)
+        return self.gather(self.sent.pop(model), deadline=deadline, on_fold=on_fold)
+
     def submit(self, model: str, pipeline, splits, task: str, metrics) -> Sent:
-        """One task per fold of ``pipeline`` (a seeded, unfitted pipeline), sent now. A
-        pipeline that cannot be pickled is a one-line error naming ``model``."""
+        """One task per fold of ``pipeline`` (a seeded, unfitted pipeline), sent now and
+        kept under ``model`` for :meth:`run`. A pipeline that cannot be pickled is a one-line
+        error naming ``model``."""
         from distributed.protocol.pickle import dumps
 
         try:
@@ -98,8 +116,9 @@ class ClusterFolds:
                                  f"({type(exc).__name__}: {str(exc).splitlines()[0]}); define "
                                  "it in an importable module, or run without --backend dask"
                                  ) from None
-        sent = Sent(model, pipeline, list(splits), task, tuple(metrics))
+        sent = Sent(model, pipeline, list(splits), task, tuple(metrics or ()))
         sent.futures = [self._send(sent, i) for i in range(len(sent.splits))]
+        self.sent[model] = sent
         return sent
 
     def _send(self, sent: Sent, i: int):
@@ -113,16 +132,18 @@ class ClusterFolds:
                on_fold=None) -> list[dict]:
         """The outcomes of ``sent``'s folds in fold order, collected as they finish
         (``on_fold(done, total)`` after each). A fold whose data was lost with a worker is
-        sent again (the data too, when no worker has it). Past ``deadline`` (a
-        :func:`time.perf_counter` value) the rest are cancelled and :class:`OutOfTime` says
-        how many were done."""
+        sent again (the data too, when no worker has it). When the engine's deadline rule
+        (:func:`~kagglekit.evaluation.engine.out_of_time`; the folds are already running)
+        says so, the rest are cancelled and :class:`OutOfTime` says how many were done."""
+        from kagglekit.evaluation.engine import out_of_time
+
         outcomes: dict[int, dict] = {}
         total, cut_off = len(sent.futures), None
         while len(outcomes) < total:
             time.sleep(TICK_SECONDS)
             if self.client.status != "running":  # the scheduler is gone (or reconnecting)
-                cut_off = cut_off or time.perf_counter()
-                if time.perf_counter() - cut_off > LOST_AFTER:
+                cut_off = cut_off or self.clock()
+                if self.clock() - cut_off > LOST_AFTER:
                     raise _lost(self.address, f"no answer for {LOST_AFTER:g} s")
                 continue
             cut_off = None
@@ -136,8 +157,7 @@ class ClusterFolds:
                 outcomes[i] = outcome
                 if on_fold is not None:
                     on_fold(len(outcomes), total)
-            if len(outcomes) < total and deadline is not None and \
-                    time.perf_counter() > deadline:
+            if len(outcomes) < total and out_of_time(deadline, self.clock()):
                 self.client.cancel([f for i, f in enumerate(sent.futures) if i not in outcomes])
                 raise OutOfTime(f"{len(outcomes)} of {total} folds done on the cluster when "
                                 "the time limit ran out", done=len(outcomes))
@@ -198,13 +218,13 @@ def remote_fold(pipeline, X, y, X_test, train, held, task, metrics, summary):
     ``where`` (the worker's address)."""
     from threadpoolctl import threadpool_limits
 
-    from kagglekit.evaluation.engine import fit_and_score, rows
+    from kagglekit.evaluation.engine import fit_fold
 
     threads, where = _worker_threads()
     use_threads(pipeline, threads)
     with threadpool_limits(limits=threads):
-        outcome = fit_and_score(pipeline, rows(X, train), y[train], rows(X, held), y[held],
-                                task, summary=summary, metrics=list(metrics), predict=X_test)
+        outcome = fit_fold(pipeline, X, y, train, held, task, list(metrics) or None,
+                           summary=summary, X_test=X_test)
     outcome["where"] = where
     return outcome
 

@@ -25,21 +25,27 @@ from kagglekit.jobs.competition_files import (
     read_competition,
     write_competition_submission,
 )
-from kagglekit.jobs.competition_models import MODELS, SPEED_ORDER, cross_validate_models
+from kagglekit.jobs.competition_models import (
+    cross_validate_models,
+    model_factories,
+    resolve_models,
+)
 from kagglekit.submissions.checks import check_competition_files
 
-__all__ = ["run_competition", "CompetitionResult", "MODELS", "SPEED_ORDER"]
+__all__ = ["run_competition", "CompetitionResult"]
 
 
-def reserve_seconds(time_limit: float) -> float:
-    """Seconds kept back from ``--time-limit`` for the blend, the submission and the report:
-    5 % of the limit, at least 3 s."""
-    return max(3.0, 0.05 * time_limit)
-
-
-@dataclass
+@dataclass(frozen=True)
 class CompetitionResult:
-    """What a competition run produced."""
+    """What a competition run produced, built once when the submission is written.
+
+    ``runs``: each model's :class:`~kagglekit.jobs.competition_models.ModelRun`;
+    ``blend`` and ``gains``: the blend used and each method's honest gain; ``score``: the
+    blend's out-of-fold score; ``submission``: the written file; ``report_dir``: the report's
+    folder (written from this result, when one was asked for); ``seconds``: from the start
+    to the written submission (and, with a report, the importance measurement);
+    ``importance`` and ``shifted``: what the report draws.
+    """
 
     competition: str
     metric: str
@@ -50,12 +56,12 @@ class CompetitionResult:
     gains: dict
     score: float
     submission: Path
-    report_dir: Path | None
     seconds: float
     time_limit: float | None
     leaks: list
     seed: int = 0
     shift: object = None
+    report_dir: Path | None = None
     y: np.ndarray | None = field(default=None, repr=False)
     importance: dict | None = None
     shifted: dict | None = field(default=None, repr=False)
@@ -66,7 +72,8 @@ class CompetitionResult:
 
         label = get_metric(self.metric).label
         width = max(len(r.name) for r in self.runs)
-        out = [f"{self.competition}: {len(self.runs[0].folds) or '?'}-fold CV, metric "
+        folds = max(len(r.fold_scores) for r in self.runs)
+        out = [f"{self.competition}: {folds or '?'}-fold CV, metric "
                f"{label} ({self.metric_source})", f"{'model':<{width}}  {label:<17}  seconds"]
         for run in self.runs:
             plan = f"  ({run.budget_text()})" if run.allotment else ""
@@ -100,13 +107,13 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     time_limit: float | None = None, models=None, folds: int = 5,
                     seed: int = 0, report=None, submissions="submissions", target=None,
                     id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
-                    log=None, on_fold=None) -> CompetitionResult:
+                    log=None, on_fold=None, clock=time.perf_counter) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
-    The steps: read the three files, settle the layout and the metric, make a large
-    table's numeric columns compact (:mod:`kagglekit.data.compact`), check the files
-    against each other, warn about leaking columns, cross-validate each model through the
-    engine, blend, write, report.
+    The steps: check the options, read the three files, settle the layout and the metric,
+    check the models, make a large table's numeric columns compact
+    (:mod:`kagglekit.data.compact`), check the files against each other, warn about leaking
+    columns, cross-validate each model through the engine, blend, write, report.
 
     Parameters
     ----------
@@ -121,14 +128,15 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         Seconds for the whole run: models that would not finish are skipped, and the
         submission is written in time.
     models : sequence of str or (str, estimator), optional
-        Default :data:`MODELS`; trained fastest first (:data:`SPEED_ORDER`). A ``(name,
-        estimator)`` pair adds your own model: a scikit-learn ``Pipeline`` is used as it is
-        (it gets the raw DataFrame of train.csv without the target), a bare estimator gets
-        the inferred preprocessing in front (imputation, one-hot encoding, scaling). It is
-        cross-validated on the same folds, counted by the time budget, shown in the
-        leaderboard and can win blend weight. A classifier needs ``predict_proba``.
+        Default: the default set of :data:`kagglekit.pipelines.models.MODELS`; trained
+        fastest first. A ``(name, estimator)`` pair adds your own model: a scikit-learn
+        ``Pipeline`` is used as it is (it gets the raw DataFrame of train.csv without the
+        target), a bare estimator gets the inferred preprocessing in front (imputation,
+        one-hot encoding, scaling). It is cross-validated on the same folds, counted by the
+        time budget, shown in the leaderboard and can win blend weight. A classifier needs
+        ``predict_proba``.
     folds, seed : int
-        K-fold CV (stratified for classes), seeded.
+        K-fold CV (stratified for classes; at least 2 folds), seeded.
     report : path, optional
         A new or empty folder for report.md / report.json / report.html.
     target, id_column : str, optional
@@ -145,6 +153,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         Receives a line per step.
     on_fold : callable, optional
         ``on_fold(model, done, total)`` after each fold.
+    clock : callable, default=time.perf_counter
+        Where the run reads time (the time limit's budget and the run's seconds).
 
     Returns
     -------
@@ -162,70 +172,105 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     >>> {r.name: r.mean for r in result.runs if not r.skipped}  # doctest: +SKIP
     """
     from kagglekit.data.compact import LARGE_ROWS, compact_dtypes
-    from kagglekit.evaluation.budget import Budget
-    from kagglekit.evaluation.engine import splitter
+    from kagglekit.evaluation.budget import Budget, probe_cost
+    from kagglekit.evaluation.context import RunContext
     from kagglekit.evaluation.remote import cluster_folds
     from kagglekit.parallel import check_backend
+    from kagglekit.pipelines.models import default_models
     from kagglekit.reports.report import check_report_folder
 
+    start = clock()
+    check_options(folds=folds, seed=seed, time_limit=time_limit)
     check_backend(backend, scheduler)
-    start = time.perf_counter()
-    budget = Budget(time_limit, reserve=reserve_seconds(time_limit), start=start) \
-        if time_limit else None
+    budget = None if not time_limit else Budget(
+        time_limit, probe=lambda p, c, budgeted: probe_cost(p, c, budgeted=budgeted,
+                                                            clock=clock),
+        clock=clock, start=start)
     say = log or (lambda line: None)
-    if report:
-        check_report_folder(report)
+    report = check_report_folder(report) if report else None
     train, test, sample = read_competition(name, data_dir)
     train, test = drop_columns(name, train, test, drop)
-    layout, scorer, source = settle_layout(name, train, test, sample, metric=metric,
-                                           target=target, id_column=id_column)
+    layout, chosen, source = settle_layout(name, train, test, sample, metric=metric,
+                                            target=target, id_column=id_column)
+    specs = resolve_models(name, default_models() if models is None else models, layout.task)
     if len(train) >= LARGE_ROWS:
         train, test = compact_dtypes([train, test], keep=(layout.id_column, layout.target))
     say(f"{name}: {len(train)} training rows, {len(test)} test rows; target "
         f"{layout.target!r} ({layout.task}), id {layout.id_column!r}; the submission holds "
-        f"{layout.submission.replace('_', ' ')}; metric {scorer.name} ({source})")
+        f"{layout.submission.replace('_', ' ')}; metric {chosen.name} ({source})")
     for line in check_competition_files(train, test, sample, layout):
         say(line)
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
+    check_folds(y, layout.task, folds)
+    context = RunContext.build(X, y, test, task=layout.task, metric=chosen, folds=folds,
+                               seed=seed, classes=layout.classes, budget=budget)
     shift = check_shift(X, test, layout, say)
     leaks = warn_leaks(X, y, layout)
-    splits = list(splitter(layout.task, folds, seed).split(X, y))
-    with cluster_folds(backend, scheduler, X, y, test) as cluster:
-        runs = cross_validate_models(name, models or MODELS, layout, train, X, y, test,
-                                     splits, scorer, seed=seed, budget=budget, say=say,
-                                     on_fold=on_fold, cluster=cluster)
+    factories = model_factories(specs, layout, train)
+    with cluster_folds(backend, scheduler, X, y, test, clock=clock) as cluster:
+        runs = cross_validate_models(specs, factories, context, say=say, on_fold=on_fold,
+                                     cluster=cluster)
     done = [r for r in runs if not r.skipped]
-    blend, gains = blend_runs(done, y, splits, scorer, layout)
+    blend, gains = blend_runs(done, context)
     path = write_competition_submission(layout, test, blend.combine({r.name: r.test
                                                                       for r in done}),
-                                        sample, name=name, metric=scorer.name,
+                                        sample, name=name, metric=chosen.name,
                                         cv_score=blend.oof_score, models=done, blend=blend,
                                         folder=submissions)
-    result = CompetitionResult(name, scorer.name, source, layout, runs, blend, gains,
-                               blend.oof_score, path, None, time.perf_counter() - start,
-                               time_limit, leaks, seed, shift)
+    importance = shifted = None
+    if report:
+        importance = explain_strongest(done, blend, context)
+        if shift.warns and shift.columns:
+            column = next(iter(shift.columns))
+            shifted = {"column": column, "train": X[column].head(20_000).tolist(),
+                       "test": test[column].head(20_000).tolist()}
+    result = CompetitionResult(
+        name, chosen.name, source, layout, runs, blend, gains, blend.oof_score, path,
+        seconds=clock() - start, time_limit=time_limit, leaks=leaks, seed=seed, shift=shift,
+        report_dir=report, y=y, importance=importance, shifted=shifted)
     if report:
         from kagglekit.reports.competition import write_competition_report
 
-        result.y = y
-        result.importance = explain_strongest(done, blend, X, y, splits, scorer, layout,
-                                              seed=seed, budget=budget)
-        if shift.warns and shift.columns:
-            column = next(iter(shift.columns))
-            result.shifted = {"column": column, "train": X[column].head(20_000).tolist(),
-                              "test": test[column].head(20_000).tolist()}
-        result.report_dir = write_competition_report(result, report)
-    result.seconds = time.perf_counter() - start
+        write_competition_report(result, report)
     return result
 
 
-def explain_strongest(done, blend, X, y, splits, scorer, layout, *, seed: int,
-                      budget=None) -> dict | None:
+def check_options(*, folds: int, seed: int, time_limit: float | None) -> None:
+    """One line for an option value a run cannot use, before any file is read."""
+    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or folds < 2:
+        raise KagglekitError(f"--folds must be a whole number, 2 or more (got {folds!r}): "
+                             "cross-validation needs at least two folds")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
+            or not 0 <= seed < 2**32:
+        raise KagglekitError(f"--seed must be a whole number from 0 to 2**32 - 1 (got "
+                             f"{seed!r})")
+    if time_limit is not None and not (isinstance(time_limit, int | float)
+                                       and 0 < time_limit < float("inf")):
+        raise KagglekitError(f"--time-limit must be a positive number of seconds (got "
+                             f"{time_limit!r})")
+
+
+def check_folds(y, task: str, folds: int) -> None:
+    """One line when train.csv has too few rows (or rows of a class) for ``folds`` folds."""
+    if len(y) < folds:
+        raise KagglekitError(f"train.csv has {len(y)} rows with a target, fewer than the "
+                             f"{folds} folds; use --folds {max(len(y), 2)} or fewer, or more "
+                             "rows")
+    if task != "regression":
+        labels, counts = np.unique(y, return_counts=True)
+        if counts.min() < folds:
+            raise KagglekitError(f"class {labels[np.argmin(counts)]!r} has {counts.min()} "
+                                 f"rows in train.csv, fewer than the {folds} folds; use "
+                                 f"--folds {max(int(counts.min()), 2)} or fewer (every fold "
+                                 "needs every class)")
+
+
+def explain_strongest(done, blend, context) -> dict | None:
     """Permutation importance (:mod:`kagglekit.evaluation.importance`) of the model with the
     largest blend weight, refitted on the first fold's training rows and measured on its
     held-out rows: ``{"model", "drops"}``, or ``{"model", "skipped"}`` when the time limit
-    leaves no room for one more fit."""
+    leaves no room for one more fit (the budget's one rule, within its reserve)."""
     from kagglekit.evaluation.engine import rows
     from kagglekit.evaluation.importance import permutation_drops
     from kagglekit.seeding import seed_pipeline
@@ -233,16 +278,15 @@ def explain_strongest(done, blend, X, y, splits, scorer, layout, *, seed: int,
     if not done:
         return None
     strongest = max(done, key=lambda r: blend.weights.get(r.name, 0.0))
-    cost = 3 * strongest.seconds / (len(splits) * strongest.seeds)
-    if budget is not None and time.perf_counter() + cost > budget.hard:
+    cost = 3 * strongest.seconds / (len(context.splits) * strongest.seeds)
+    if context.budget is not None and not context.budget.fits(cost, reserve=True):
         return {"model": strongest.name, "skipped": "no time left within the limit"}
-    train, held = splits[0]
-    model = seed_pipeline(strongest.factory(), seed).fit(rows(X, train), y[train])
-    classes = None if layout.task == "regression" else np.asarray(layout.classes)
-    drops = permutation_drops(model, rows(X, held), y[held], scorer, layout.task, classes,
-                              random_state=seed)
+    train, held = context.splits[0]
+    model = seed_pipeline(strongest.factory(), context.seed).fit(rows(context.X, train),
+                                                                 context.y[train])
+    drops = permutation_drops(model, rows(context.X, held), context.y[held], context.metric,
+                              context.task, context.classes, random_state=context.seed)
     return {"model": strongest.name, "drops": drops}
-
 
 def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
                   id_column=None):
@@ -289,7 +333,7 @@ def warn_leaks(X, y, layout) -> list:
     return leaks
 
 
-def blend_runs(done: list, y, splits, scorer, layout):
+def blend_runs(done: list, context):
     """The submission's combination of the finished models' out-of-fold outputs:
     ``(Blend, {method: gain})``.
 
@@ -302,11 +346,12 @@ def blend_runs(done: list, y, splits, scorer, layout):
     from kagglekit.ensembling.blend import fit_blend
     from kagglekit.ensembling.blend_gain import choose_blend
 
-    classes = None if layout.task == "regression" else np.asarray(layout.classes)
     oof = {r.name: r.oof for r in done}
     if len(done) < 2:
-        return fit_blend(oof, y, scorer, method="best", classes=classes), {}
-    return choose_blend(oof, y, splits, scorer, classes=classes)
+        return fit_blend(oof, context.y, context.metric, method="best",
+                         classes=context.classes), {}
+    return choose_blend(oof, context.y, list(context.splits), context.metric,
+                        classes=context.classes)
 
 
 def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):

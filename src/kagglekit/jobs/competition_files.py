@@ -146,7 +146,7 @@ def write_competition_submission(layout, test, output, sample, *, name: str, met
         "competition": name, "pipeline": f"{name}-ensemble", "metric": metric,
         "cv_score": cv_score,
         "models": {r.name: {"pipeline": r.pipeline, "mean": r.mean, "std": r.std,
-                            "folds": r.folds} for r in models},
+                            "folds": r.fold_scores} for r in models},
         "blend": {"method": blend.method, "weights": blend.weights},
         "created": timestamp(), "versions": package_versions()})
     return path
