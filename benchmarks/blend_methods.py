@@ -49,7 +49,7 @@ METHODS = {"average": {}, "greedy": {}, "greedy_bagged": {"bags": 10, "init_best
 
 
 def models(task: str, seed: int) -> dict:
-    if task == "classification":
+    if task != "regression":
         return {"hgb": HistGradientBoostingClassifier(random_state=seed),
                 "logistic": LogisticRegression(max_iter=2000),
                 "forest": RandomForestClassifier(200, min_samples_leaf=2, n_jobs=2,
@@ -64,11 +64,11 @@ def out_of_fold(frame: pd.DataFrame, target: str, id_column: str, drop, seed: in
     plan = infer_columns(frame, target, id_column=id_column, drop=drop)
     X, y = frame.drop(columns=[target]), frame[target].to_numpy()
     splitter = (StratifiedKFold(5, shuffle=True, random_state=seed)
-                if plan.task == "classification" else KFold(5, shuffle=True, random_state=seed))
+                if plan.task != "regression" else KFold(5, shuffle=True, random_state=seed))
     splits = list(splitter.split(X, y))
     folds = np.empty(len(y), dtype=int)
     oof, seconds = {}, {}
-    classes = np.unique(y) if plan.task == "classification" else None
+    classes = np.unique(y) if plan.task != "regression" else None
     for name, model in models(plan.task, seed).items():
         start = time.perf_counter()
         out = (np.zeros((len(y), len(classes))) if classes is not None else np.zeros(len(y)))

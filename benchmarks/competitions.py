@@ -256,7 +256,7 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float |
         ensemble = score_submission(result.submission, solution_csv, metric)
         done = [r for r in result.runs if not r.skipped]
         scorer = get_metric(metric)
-        best = max(done, key=lambda r: r.mean * (1 if scorer.greater_is_better else -1))
+        best = scorer.best(done, key=lambda r: r.mean)
         test = pd.read_csv(folder / "test.csv", low_memory=False)
         frame = submission_frame(result.layout, test[result.layout.id_column], best.test,
                                  metric=metric)
@@ -265,11 +265,10 @@ def run_table(folder: Path, solution_csv: Path, metric: str, time_limit: float |
         single = score_submission(best_csv, solution_csv, metric)
     solution = pd.read_csv(solution_csv)
     baseline = plain_hgb_score(folder, solution, result.layout, metric)
-    sign = 1 if scorer.greater_is_better else -1
     return {"ensemble": round(ensemble, 6),
             "best_single": {"model": best.name, "score": round(single, 6)},
             "plain_hgb": round(baseline, 6),
-            "ensemble_vs_best": "level or better" if sign * (ensemble - single) >= -1e-12
+            "ensemble_vs_best": "level or better" if scorer.sign * (ensemble - single) >= -1e-12
             else "worse",
             "weights": {n: round(w, 3) for n, w in result.blend.weights.items() if w > 0},
             "blend": result.blend.method,

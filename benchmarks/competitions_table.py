@@ -1,5 +1,6 @@
 """The comparison table of benchmarks/competitions.py lines: kagglekit against the notebook and
-AutoGluon, per table and split seed, averaged over the seeds, and the bar of issue 19.
+AutoGluon, per table and split seed, averaged over the seeds, and how many tables are level
+or better.
 
 Usage: python benchmarks/competitions_table.py RESULTS.jsonl [MORE.jsonl ...] [--time-limit 120]
 

@@ -88,8 +88,7 @@ def notebook(train: pd.DataFrame, test: pd.DataFrame, target: str, id_column: st
     labels = train[target].to_numpy()
     scores = {name: scorer.score(labels, prediction_for(scorer, output, classes),
                                  classes=classes) for name, output in oof.items()}
-    sign = 1 if scorer.greater_is_better else -1
-    choice = max(scores, key=lambda name: sign * scores[name])
+    choice = scorer.best(scores, key=scores.get)
     return {"output": tests[choice], "classes": classes, "choice": choice,
             "oof": {k: round(v, 6) for k, v in scores.items()},
             "seconds": round(time.perf_counter() - start, 1)}

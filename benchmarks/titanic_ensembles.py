@@ -16,7 +16,7 @@ import sys
 import time
 
 from kagglekit import evaluate, load_dataset, make_pipeline
-from kagglekit.ensembling.members import gain
+from kagglekit.evaluation.members import gain
 
 DEFAULT = ["titanic-dnn", "titanic-ensemble", "titanic-vote", "titanic-stack"]
 
@@ -31,7 +31,7 @@ def main(names: list[str]) -> None:
                 "roc_auc": round(result.scores["roc_auc"]["mean"], 4),
                 "fit_seconds": result.fit_seconds,
                 "wall_seconds": round(time.perf_counter() - start, 2)}
-        found = gain(result.folds, result.members or {})
+        found = gain(result.folds, result.members or {}, metric=result.metric)
         if found:
             line.update(members=found["members"], best_member=found["best_member"],
                         gain=found["gain_mean"], gain_std=found["gain_std"],

@@ -152,10 +152,10 @@ def tabular_models():
     plan = infer_columns(table, "Bought", id_column="Row", max_categories=20)
     X, y = table.drop(columns="Bought"), table["Bought"]
     dnn = tabular_pipeline(plan, "net").set_params(model__epochs=2)
-    return {"logreg": tabular_pipeline(plan, "logreg").fit(X, y), "net": dnn.fit(X, y)}
+    return {"linear": tabular_pipeline(plan, "linear").fit(X, y), "net": dnn.fit(X, y)}
 
 
-@pytest.mark.parametrize("name", ["logreg", "net"])
+@pytest.mark.parametrize("name", ["linear", "net"])
 @FIT_ONCE
 @given(data=st.data())
 def test_tabular_pipelines_predict_hostile_frames_or_fail_in_one_line(tabular_models, name,
@@ -174,7 +174,7 @@ def test_tabular_pipelines_predict_hostile_frames_or_fail_in_one_line(tabular_mo
         assert isinstance(outcome, str) and "missing column" in outcome
 
 
-@pytest.mark.parametrize("name", ["logreg", "net"])
+@pytest.mark.parametrize("name", ["linear", "net"])
 def test_tabular_pipelines_do_not_need_the_id_or_dropped_columns(tabular_models, name):
     full = _user_table(seed=2).drop(columns="Bought").iloc[:7]
     lean = full.drop(columns=["Row", "Note", "Blank"]).assign(Age=full["Age"].map(str))

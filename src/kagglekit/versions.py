@@ -6,7 +6,7 @@ import platform
 from importlib import metadata
 
 _PACKAGES = ("kagglekit", "scikit-learn", "scikeras", "keras", "tensorflow", "tensorflow-cpu",
-             "numpy", "pandas", "joblib", "matplotlib")
+             "numpy", "pandas", "joblib", "matplotlib", "lightgbm", "catboost")
 
 
 def package_versions() -> dict[str, str]:

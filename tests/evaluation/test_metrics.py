@@ -14,7 +14,6 @@ from sklearn import metrics as skm
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.metrics import (
     METRICS,
-    better,
     check_metric_task,
     default_metric,
     get_metric,
@@ -167,12 +166,54 @@ def test_prediction_for_turns_probabilities_into_what_each_metric_needs():
 
 
 def test_direction_is_handled():
-    assert better(0.9, 0.8, "roc_auc") and not better(0.8, 0.9, "roc_auc")
-    assert better(0.1, 0.2, "log_loss") and not better(0.2, 0.1, "rmse")
-    assert not better(0.5, 0.5, "accuracy")
-    assert not better(float("nan"), 0.5, "accuracy") and better(0.5, float("nan"), "rmse")
+    auc, loss, rmse, acc = (get_metric(n) for n in ("roc_auc", "log_loss", "rmse", "accuracy"))
+    assert auc.is_better(0.9, 0.8) and not auc.is_better(0.8, 0.9)
+    assert loss.is_better(0.1, 0.2) and not rmse.is_better(0.2, 0.1)
+    assert not acc.is_better(0.5, 0.5)
+    assert not acc.is_better(float("nan"), 0.5) and rmse.is_better(0.5, float("nan"))
     lower = {m.name for m in METRICS.values() if not m.greater_is_better}
     assert lower == {"log_loss", "rmse", "rmsle", "mae", "median_ae", "mape"}
+    assert {m.sign for m in METRICS.values() if m.name in lower} == {-1.0}
+    assert {m.sign for m in METRICS.values() if m.name not in lower} == {1.0}
+    assert (auc.direction, rmse.direction) == ("higher", "lower")
+
+
+def test_best_and_ranked_follow_the_direction_and_put_nan_last():
+    nan = float("nan")
+    assert get_metric("accuracy").best([0.7, nan, 0.9, 0.8]) == 0.9
+    assert get_metric("rmse").best([0.7, nan, 0.9, 0.8]) == 0.7
+    means = {"a": 2.0, "b": 1.0, "c": 1.0, "d": nan}
+    assert get_metric("mae").best(means, key=means.get) == "b"  # the first of equal ones
+    assert get_metric("mae").ranked(means, key=means.get) == ["b", "c", "a", "d"]
+    assert get_metric("r2").ranked(means, key=means.get) == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError):
+        get_metric("r2").best([])
+
+
+def test_as_scorer_is_a_signed_scikit_learn_scorer():
+    from sklearn.inspection import permutation_importance
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    X = np.column_stack([Y_BIN + rng.normal(0, 0.5, N), rng.normal(size=N)])
+    model = LogisticRegression().fit(X, np.array(["no", "yes"])[Y_BIN])
+    y = np.array(["no", "yes"])[Y_BIN]
+    proba = model.predict_proba(X)
+    assert get_metric("log_loss").as_scorer()(model, X, y) == pytest.approx(
+        -skm.log_loss(y, proba), rel=REL)
+    assert get_metric("roc_auc").as_scorer()(model, X, y) == pytest.approx(
+        skm.roc_auc_score(y == "yes", proba[:, 1]), rel=REL)
+    assert get_metric("accuracy").as_scorer()(model, X, y) == pytest.approx(
+        skm.accuracy_score(y, model.classes_[proba.argmax(axis=1)]), rel=REL)
+    svc = LinearSVC().fit(X, y)  # no predict_proba: a label metric takes its labels
+    assert get_metric("f1").as_scorer()(svc, X, y) == pytest.approx(
+        skm.f1_score(y, svc.predict(X), pos_label="yes"), rel=REL)
+    regressor = LinearRegression().fit(X, Y_REG)
+    assert get_metric("rmse").as_scorer()(regressor, X, Y_REG) == pytest.approx(
+        -skm.root_mean_squared_error(Y_REG, regressor.predict(X)), rel=REL)
+    found = permutation_importance(model, X, y, scoring=get_metric("log_loss").as_scorer(),
+                                   n_repeats=3, random_state=0)
+    assert found.importances_mean[0] > 0.05 > abs(found.importances_mean[1])
 
 
 def test_every_metric_has_a_consistent_entry():

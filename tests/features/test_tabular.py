@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from kagglekit.errors import DataError
-from kagglekit.features.tabular import infer_columns, tabular_features
+from kagglekit.features.tabular import ColumnPlan, infer_columns, tabular_features
 
 
 def frame(n=40, **extra):
@@ -36,9 +36,9 @@ def test_rule2_target_without_gaps_and_with_two_values():
 
 
 @pytest.mark.parametrize("target, task", [
-    (["yes", "no"] * 20, "classification"),
-    ([True, False] * 20, "classification"),
-    ([0, 1, 2, 3] * 10, "classification"),
+    (["yes", "no"] * 20, "binary"),
+    ([True, False] * 20, "binary"),
+    ([0, 1, 2, 3] * 10, "multiclass"),
     (list(range(40)), "regression"),        # 40 whole numbers: more than 20 classes
     (np.linspace(0, 1, 40), "regression"),
 ])
@@ -57,6 +57,27 @@ def test_rule3_task_override_and_its_limits():
         infer_columns(frame(), "label", task="ranking")
 
 
+@pytest.mark.parametrize(("asked", "values", "task", "n_classes"), [
+    ("classification", [0, 1, 2, 3] * 10, "multiclass", 4),
+    ("classification", np.linspace(0, 1, 40), "multiclass", 40),
+    ("classification", ["yes", "no"] * 20, "binary", 2),
+    ("binary", ["yes", "no"] * 20, "binary", 2),
+    ("multiclass", [0, 1, 2, 3] * 10, "multiclass", 4),
+])
+def test_rule3_the_task_is_binary_multiclass_or_regression(asked, values, task, n_classes):
+    plan = infer_columns(frame(label=values), "label", task=asked)
+    assert (plan.task, plan.n_classes) == (task, n_classes)
+    assert plan.describe().startswith(f"classification ({n_classes} classes) of 'label'")
+
+
+def test_a_plan_saved_with_the_old_task_word_reads_back():
+    plan = infer_columns(frame(label=[0, 1, 2] * 13 + [0]), "label")
+    old = {**plan.to_dict(), "task": "classification"}
+    assert ColumnPlan.from_dict(old) == ColumnPlan.from_dict(plan.to_dict())
+    assert ColumnPlan.from_dict(old).task == "multiclass"
+    assert ColumnPlan.from_dict({**old, "n_classes": 2}).task == "binary"
+
+
 def test_rule4_and_5_empty_and_constant_columns_are_dropped_with_a_warning():
     plan = infer_columns(frame(empty=[np.nan] * 40, same=[7] * 40), "label")
     assert plan.dropped == {"empty": "no values", "same": "a single value"}
@@ -66,8 +87,20 @@ def test_rule4_and_5_empty_and_constant_columns_are_dropped_with_a_warning():
 
 def test_rule6_and_7_numeric_and_categorical():
     plan = infer_columns(frame(flag=[True, False] * 20), "label")
-    assert plan.numeric == ("age", "flag") and plan.categorical == ("city",)
+    assert plan.numeric == ("age",) and plan.categorical == ("city", "flag")
     assert plan.warnings == ()
+
+
+@pytest.mark.parametrize("model", ["linear", "hgb", "net"])
+def test_a_boolean_column_is_two_categories_every_model_can_fit(model):
+    from kagglekit.pipelines.tabular import tabular_pipeline
+
+    table = frame(flag=[True, False] * 20)
+    plan = infer_columns(table, "label")
+    fitted = tabular_pipeline(plan, model).set_params(**(
+        {"model__max_epochs": 1, "model__min_epochs": 1} if model == "net" else {})).fit(
+        table.drop(columns="label"), table["label"])
+    assert fitted.predict(table.drop(columns="label").iloc[:3]).shape == (3,)
 
 
 def test_rule8_high_cardinality_text_is_dropped_with_a_warning():

@@ -155,7 +155,8 @@ def test_without_a_metric_it_warns_how_to_set_one(tmp_path):
     (["--model", "hgb"], "--models M1,M2"), (["--test", "t.csv"], "drop --test"),
     (["--params", "p.json"], "drop --params"), (["--task", "regression"], "use --metric"),
     (["--set", "epochs=1"], "drop --set"), (["--compare", "titanic-hgb"], "drop --compare"),
-    (["titanic-hgb"], "drop the pipeline"),
+    (["titanic-hgb"], "drop the pipeline"), (["titanic-dnn"], "drop the pipeline"),
+    (["--csv", "x.csv"], "drop --csv"),
 ])
 def test_competition_refuses_the_options_it_would_ignore(tmp_path, monkeypatch, capsys, option,
                                                          says):
@@ -166,6 +167,16 @@ def test_competition_refuses_the_options_it_would_ignore(tmp_path, monkeypatch, 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kagglekit: error: ") and says in err[0]
     assert not (tmp_path / "submissions").exists() and not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("folds", ["0", "1"])
+def test_fewer_than_two_folds_is_an_option_error_not_a_traceback(tmp_path, capsys, folds):
+    _competition(tmp_path, "binary")
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", "--competition", "comp", "--data-dir", str(tmp_path), "--folds", folds])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "--folds: must be 2 or more" in err
+    assert "Traceback" not in err
 
 
 def test_competition_takes_id_and_drop(tmp_path, monkeypatch, capsys):

@@ -39,9 +39,10 @@ def test_a_competition_resolves_names_old_names_registered_pipelines_and_own_mod
         specs = resolve_models("comp", ["dnn", "logreg"], "binary")
     assert [s.name for s in specs] == ["linear", "net"]
     # Titanic's registered pipelines keep their names, unwarned: titanic-dnn, titanic-logreg.
-    titanic = resolve_models("titanic", ["dnn", "hgb", "linear"], "binary")
+    titanic = resolve_models("titanic", ["dnn", "hgb", "linear", "net"], "binary")
     assert [(s.name, s.pipeline_name) for s in titanic] == [
-        ("linear", "titanic-logreg"), ("hgb", "titanic-hgb"), ("dnn", "titanic-dnn")]
+        ("linear", "titanic-logreg"), ("hgb", "titanic-hgb"), ("net", "tabular-net"),
+        ("dnn", "titanic-dnn")]  # net is the tabular network, not the course's titanic-dnn
     own = resolve_models("comp", [("knn", KNeighborsClassifier()), "hgb"], "binary")
     assert [(s.name, s.pipeline_name) for s in own] == [("hgb", "tabular-hgb"),
                                                          ("knn", "custom-knn")]

@@ -174,3 +174,21 @@ def test_metric_and_files_that_disagree():
         infer_layout(train, test, one, metric="log_loss")
     with pytest.raises(Exception, match="does not apply to a multiclass"):
         infer_layout(train, test, one, metric="gini")
+
+
+def test_an_id_option_that_names_no_column_blames_the_option():
+    train, test = _binary()
+    sample = pd.DataFrame({"id": [100], "target": [0]})
+
+    with pytest.raises(DataError) as info:
+        infer_layout(train, test, sample, id_column="nosuch")
+    message = str(info.value)
+    assert message.startswith("--id nosuch: train.csv has no column 'nosuch' (its columns: id, "
+                              "x, target)")
+    assert "sample submission's id column" not in message and "\n" not in message
+    with pytest.raises(DataError, match=r"^--id target: test.csv has no column 'target' "
+                                        r"\(its columns: id, x\)"):
+        infer_layout(train, test, sample, id_column="target")
+    wide = train.assign(**{f"c{i}": 0 for i in range(10)})
+    with pytest.raises(DataError, match=r"id, x, target, c0, c1, c2, \.\.\. \(7 more\)"):
+        infer_layout(wide, test, sample, id_column="nosuch")

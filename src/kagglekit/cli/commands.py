@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from kagglekit.cli.output import Progress, count_lines, note
+from kagglekit.cli.parser import DEFAULT_PIPELINE
 from kagglekit.errors import KagglekitError
 
 TABULAR_OPTIONS = ("csv", "target", "id", "task", "drop", "model")
@@ -260,7 +261,7 @@ def cmd_run(args) -> None:
                              "--competition NAME")
     from kagglekit.jobs.run import run
 
-    spec = job_spec(args, args.pipeline)
+    spec = job_spec(args, args.pipeline or DEFAULT_PIPELINE)
     compare = None if args.compare is None else tuple(args.compare)
     result = run(spec, compare, folds=args.folds, seed=args.seed, test_csv=args.test,
                  data_dir=args.data_dir, backend=args.backend, scheduler=args.scheduler,
@@ -304,7 +305,7 @@ def refuse_competition_options(args) -> None:
     """One line naming the first option that ``run --competition`` would ignore."""
     given = {"model": args.model, "test": args.test, "params": args.params, "task": args.task,
              "set": args.set, "csv": args.csv, "compare": args.compare is not None}
-    if args.pipeline != "titanic-dnn":
+    if args.pipeline is not None:
         raise KagglekitError(f"--competition NAME takes its models from --models (e.g. "
                              f"--models hgb,net); drop the pipeline name {args.pipeline!r}")
     for option, why in COMPETITION_REFUSES.items():

@@ -155,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     rn = add("run", help="the main job: a pipeline's CV, report, saved model and submission; "
                           "with --competition NAME, its models cross-validated, blended and "
                           "written as a submission")
-    rn.add_argument("pipeline", nargs="?", default=DEFAULT_PIPELINE)
+    rn.add_argument("pipeline", nargs="?", default=None,
+                    help=f"a registered pipeline (default {DEFAULT_PIPELINE}); not with "
+                         "--competition")
     rn.add_argument("--compare", nargs="*", default=None, metavar="PIPELINE",
                     help="pipelines cross-validated beside it for the report (default: the "
                          "others registered for the same data)")

@@ -18,14 +18,9 @@ A blend chosen on the out-of-fold predictions scores optimistically on them.
 fold it chooses the blend (and the best single model) on the other folds' rows and scores
 both on that fold.
 
-Measured (``benchmarks/blend_methods.py``: HGB, a linear model and a random forest, 5-fold
-out-of-fold predictions, the seven development tables, ten table/metric pairs, flights sampled
-to 30k rows): the honest gain over the best single model, relative to its score and averaged,
-was +1.73 % for greedy, +1.97 % for stacked, +1.89 % for auto, +0.99 % for greedy with 10 bags
-and -2.96 % for the plain average. Greedy was the only method never below the best single
-model (0 of 10 pairs; stacked 1: telco accuracy -0.0011 ± 0.0048; auto 2; the average 8).
-The default is therefore ``greedy``: level with or better than the best member everywhere,
-for 0.24 points less mean gain than stacking; ``auto`` costs ~10x more for no gain.
+The default is ``greedy``: on the development tables it was the only method never below
+the best single model (``benchmarks/blend_methods.py``; the numbers are in
+docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -37,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kagglekit.errors import KagglekitError
-from kagglekit.evaluation.metrics import Metric, better, get_metric, prediction_for
+from kagglekit.evaluation.metrics import Metric, get_metric, prediction_for
 
 __all__ = ["Blend", "fit_blend", "greedy_blend", "stacked_blend", "prepare_outputs",
            "score_output", "METHODS"]
@@ -131,7 +126,7 @@ def fit_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *,
         weights = {n: 1 / len(outputs) for n in outputs}
     else:
         singles = {n: score_output(metric, y, out, classes) for n, out in outputs.items()}
-        top = _ranked(singles, metric)[0]
+        top = metric.best(singles, key=singles.get)
         weights = {n: float(n == top) for n in outputs}
     blended = sum(w * outputs[n] for n, w in weights.items())
     return Blend(metric.name, method, weights, score_output(metric, y, blended, classes),
@@ -188,8 +183,8 @@ def greedy_blend(oof: Mapping[str, np.ndarray], y, metric: str | Metric, *, clas
                 bagged[name] += weight / bags
         bagged_score = score_output(metric, y, sum(w * outputs[n] for n, w in bagged.items()),
                               classes)
-        best_single = singles[_ranked(singles, metric)[0]]
-        if not better(best_single, bagged_score, metric):
+        best_single = singles[metric.best(singles, key=singles.get)]
+        if not metric.is_better(best_single, bagged_score):
             weights, score = bagged, bagged_score
     return Blend(metric.name, "greedy", weights, score, _tuple(classes))
 
@@ -264,14 +259,8 @@ def score_output(metric, y, output, classes):
     return metric.score(y, prediction_for(metric, output, classes), classes=classes)
 
 
-def _ranked(scores, metric):
-    """Names best first (stable for ties)."""
-    sign = -1.0 if metric.greater_is_better else 1.0
-    return sorted(scores, key=lambda n: (np.nan_to_num(sign * scores[n], nan=np.inf)))
-
-
 def _select(outputs, singles, names, y, metric, classes, iterations, init_best, patience):
-    order = _ranked({n: singles[n] for n in names}, metric)
+    order = metric.ranked(names, key=singles.get)
     counts = Counter(order[:init_best])
     total = sum(outputs[n] for n in order[:init_best])
     size = init_best
@@ -282,12 +271,12 @@ def _select(outputs, singles, names, y, metric, classes, iterations, init_best, 
                   for n in order]
         score, pick = trials[0]
         for trial_score, name in trials[1:]:
-            if better(trial_score, score, metric):
+            if metric.is_better(trial_score, score):
                 score, pick = trial_score, name
         total = total + outputs[pick]
         size += 1
         counts[pick] += 1
-        if better(score, best_score, metric):
+        if metric.is_better(score, best_score):
             best_score, best_counts, stale = score, counts.copy(), 0
         else:
             stale += 1

@@ -61,7 +61,6 @@ def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
     metric, y, classes, outputs = prepare_outputs(oof, y, metric, classes)
     fold_of = _fold_ids(folds, len(y))
     ensemble, single, gain = [], [], []
-    sign = 1.0 if metric.greater_is_better else -1.0
     for fold in np.unique(fold_of):
         inner, outer = fold_of != fold, fold_of == fold
         subset = {n: out[inner] for n, out in outputs.items()}
@@ -77,7 +76,7 @@ def blend_gain(oof: Mapping[str, np.ndarray], y, folds, metric: str | Metric, *,
         s = score_output(metric, y[outer], best.combine(held), classes)
         ensemble.append(round(e, 6))
         single.append(round(s, 6))
-        gain.append(round(sign * (e - s), 6))
+        gain.append(round(metric.sign * (e - s), 6))
     return BlendGain(metric.name, method, ensemble, single, gain,
                      float(np.mean(gain)), float(np.std(gain)))
 

@@ -112,13 +112,12 @@ class Budget:
 
     def __init__(self, time_limit: float, *, probe, clock=time.perf_counter,
                  start: float | None = None):
-        self.time_limit = float(time_limit)
         self.probe = probe
         self.clock = clock
         self.start = clock() if start is None else start
-        self.reserve = reserve_seconds(self.time_limit)
-        self.soft = self.start + self.time_limit - self.reserve
-        self.hard = self.start + HARD_FACTOR * self.time_limit - self.reserve
+        self.reserve = reserve_seconds(time_limit)
+        self.soft = self.start + time_limit - self.reserve
+        self.hard = self.start + HARD_FACTOR * time_limit - self.reserve
 
     def elapsed(self) -> float:
         """Seconds since the run started."""

@@ -10,8 +10,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from kagglekit.ensembling import members as ensembles
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation import members as ensembles
 from kagglekit.evaluation.engine import (
     fit_and_score,
     out_of_fold,
@@ -20,7 +20,7 @@ from kagglekit.evaluation.engine import (
     splitter,
     task_of,
 )
-from kagglekit.evaluation.metrics import lower_is_better, reported_metrics
+from kagglekit.evaluation.metrics import reported_metrics
 from kagglekit.seeding import seed_pipeline
 
 
@@ -85,12 +85,12 @@ class CVResult:
     @property
     def gain(self) -> dict | None:
         """The ensemble's gain over its best member (see
-        :func:`kagglekit.ensembling.members.gain`); None when there are no members."""
+        :func:`kagglekit.evaluation.members.gain`); None when there are no members."""
         if not self.members:
             return None
         return {"metric": self.metric,
                 **ensembles.gain(self.folds, self.members,
-                                 lower_is_better=lower_is_better(self.metric))}
+                                 metric=self.metric)}
 
     def summary_line(self) -> str:
         """``accuracy 0.8350 ± 0.0181  roc_auc 0.8807  fit 33.1s``: one line for logs."""

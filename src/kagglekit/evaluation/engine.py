@@ -23,8 +23,9 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
-from kagglekit.ensembling.members import member_scores
+from kagglekit.data.target import estimator_task
 from kagglekit.errors import KagglekitError, OutOfTime
+from kagglekit.evaluation.members import member_scores
 from kagglekit.evaluation.metrics import get_metric, prediction_for, reported_metrics
 from kagglekit.models.memory import release_keras
 from kagglekit.parallel import parallel_backend
@@ -32,23 +33,13 @@ from kagglekit.pipelines.params import final_estimator
 
 
 def task_of(pipeline, y: np.ndarray, folds: int = 1) -> str:
-    """``"binary"``, ``"multiclass"`` or ``"regression"`` for ``pipeline`` fitted on ``y``;
-    a one-class target, a class with fewer rows than ``folds`` or a text target for a
-    regressor is a :class:`~kagglekit.errors.KagglekitError` that says what to do."""
-    if is_regressor(pipeline):
-        if not np.issubdtype(y.dtype, np.number):
-            raise KagglekitError("a regression target must be numeric; use a classifier for "
-                                 "labels")
-        return "regression"
-    if not is_classifier(pipeline):
+    """``"binary"``, ``"multiclass"`` or ``"regression"`` for ``pipeline`` fitted on ``y``,
+    by the task rules of :func:`kagglekit.data.target.estimator_task`: a one-class target, a
+    class with fewer rows than ``folds`` or a text target for a regressor is a
+    :class:`~kagglekit.errors.KagglekitError` that says what to do."""
+    if not (is_regressor(pipeline) or is_classifier(pipeline)):
         raise KagglekitError("evaluate needs a classifier or regressor pipeline")
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise KagglekitError("the target has one class only; training needs at least two")
-    if counts.min() < folds:
-        raise KagglekitError(f"the smallest class has {counts.min()} rows, fewer than "
-                             f"{folds} folds; use --folds {counts.min()} or fewer")
-    return "binary" if len(classes) == 2 else "multiclass"
+    return estimator_task(y, regressor=is_regressor(pipeline), folds=folds)
 
 
 def splitter(task: str, folds: int, seed: int, repeats: int = 1):

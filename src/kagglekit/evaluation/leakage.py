@@ -15,6 +15,10 @@ A column is flagged when its out-of-fold score reaches the threshold (0.99 by de
   with no information at all gets 0.99 accuracy, while an AUC of 0.5 means no information
   for every class whatever their frequencies;
 - regression: R².
+
+Both scores come from the metric registry (:mod:`kagglekit.evaluation.metrics`). With fewer rows
+than folds, or no class with as many rows as folds, nothing can be measured: no column is
+scored, so none is flagged.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from kagglekit.data.target import target_kind
+from kagglekit.data.target import decide_task
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation.metrics import get_metric
 
 __all__ = ["Leak", "find_leaks", "single_column_scores", "THRESHOLD"]
 
@@ -43,12 +47,6 @@ class Leak:
     column: str
     score: float
     metric: str
-
-    def describe(self) -> str:
-        return (f"column {self.column!r} alone predicts the target "
-                f"({'ROC AUC' if self.metric == 'roc_auc' else 'R²'} {self.score:.4f} out "
-                f"of fold): it is usually known only after the fact; drop it (--drop "
-                f"{self.column}) unless it is truly available at prediction time")
 
 
 def find_leaks(X: pd.DataFrame, y, *, task: str | None = None, id_column: str | None = None,
@@ -73,10 +71,11 @@ def find_leaks(X: pd.DataFrame, y, *, task: str | None = None, id_column: str | 
     Returns
     -------
     list of Leak
-        Best score first; empty when no column stands out.
+        Best score first; empty when no column stands out, or when there are too few rows
+        to measure (see the module docstring).
     """
     scores = single_column_scores(X, y, task=task, id_column=id_column, **options)
-    metric = "r2" if _task(y, task) == "regression" else "roc_auc"
+    metric = "r2" if decide_task(y, task) == "regression" else "roc_auc"
     leaks = [Leak(c, s, metric) for c, s in scores.items() if s >= threshold]
     return sorted(leaks, key=lambda leak: -leak.score)
 
@@ -90,7 +89,8 @@ def single_column_scores(X: pd.DataFrame, y, *, task: str | None = None,
     -------
     dict
         Column name -> ROC AUC (classes) or R² (regression); columns with a single value
-        are left out.
+        are left out; empty when there are fewer rows than ``folds``, or (classes) no class
+        has ``folds`` rows.
     """
     if not isinstance(X, pd.DataFrame):
         raise KagglekitError("leak detection needs the features as a DataFrame")
@@ -99,12 +99,14 @@ def single_column_scores(X: pd.DataFrame, y, *, task: str | None = None,
         raise KagglekitError(f"{len(y)} target values for {len(X)} rows")
     keep = y.notna().to_numpy()
     X, y = X[keep], y[keep]
-    task = _task(y, task)
+    task = decide_task(y, task)
     if len(X) > max_rows:
         rows = np.sort(np.random.default_rng(random_state).choice(len(X), max_rows,
                                                                   replace=False))
         X, y = X.iloc[rows], y.iloc[rows]
     target, classes = _encode_target(y.to_numpy(), task)
+    if not _measurable(target, task, folds):
+        return {}
     splits = _splits(target, task, folds, random_state)
     scores = {}
     for column in X.columns:
@@ -123,15 +125,6 @@ def single_column_scores(X: pd.DataFrame, y, *, task: str | None = None,
     return scores
 
 
-def _task(y, task):
-    if task is not None:
-        if task not in ("binary", "multiclass", "regression"):
-            raise KagglekitError(f"unknown task {task!r}; expected binary, multiclass or "
-                                 f"regression")
-        return task
-    return target_kind(y)
-
-
 def _encode_target(y, task):
     if task == "regression":
         if not np.issubdtype(y.dtype, np.number):
@@ -141,6 +134,15 @@ def _encode_target(y, task):
     if len(classes) < 2:
         raise KagglekitError("the target has one class only; nothing can leak it")
     return index, len(classes)
+
+
+def _measurable(target, task, folds) -> bool:
+    """Whether every row can be predicted out of fold: ``folds`` folds need as many rows, and
+    a class target a class with that many rows (fewer: a handful of rows, where a perfect
+    score means nothing)."""
+    if len(target) < folds:
+        return False
+    return task == "regression" or np.bincount(target).max() >= folds
 
 
 def _splits(target, task, folds, random_state):
@@ -219,11 +221,11 @@ def _out_of_fold(codes, target, splits, classes):
 
 
 def _score(target, predicted, task):
+    """R², or ROC AUC of the class frequencies (every class is among ``target``: it was
+    encoded from these rows)."""
     if task == "regression":
-        return r2_score(target, predicted)
-    if task == "binary":
-        return roc_auc_score(target, predicted[:, 1])
-    present = np.unique(target)
-    matrix = predicted[:, present]
-    matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1e-12)
-    return roc_auc_score(target, matrix, multi_class="ovr", average="macro", labels=present)
+        return get_metric("r2").score(target, predicted)
+    if predicted.shape[1] > 2:  # one-vs-rest wants rows that sum to 1 exactly
+        predicted = predicted / np.maximum(predicted.sum(axis=1, keepdims=True), 1e-12)
+    return get_metric("roc_auc").score(target, predicted,
+                                       classes=np.arange(predicted.shape[1]))

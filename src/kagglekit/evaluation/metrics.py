@@ -1,7 +1,9 @@
 """One table of the metrics Kaggle competitions are scored on, and what each one needs.
 
 Every :class:`Metric` knows what the model must output and the submission must hold (``needs``:
-``"label"``, ``"proba"`` or ``"value"``), its direction, its tasks and how reports name it.
+``"label"``, ``"proba"`` or ``"value"``), its tasks, how reports name it and its direction: code
+that compares scores asks the metric (:attr:`Metric.sign`, :meth:`Metric.is_better`,
+:meth:`Metric.best`, :meth:`Metric.ranked`, :meth:`Metric.as_scorer`), never re-derives it.
 
 Conventions shared by every function here:
 
@@ -31,20 +33,31 @@ Edge cases, decided:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn import metrics as skm
 
+from kagglekit.data.target import check_task
 from kagglekit.errors import KagglekitError
+from kagglekit.evaluation._metric_functions import (
+    LOG_LOSS_EPS,
+    f1,
+    gini,
+    label_metric,
+    log_loss,
+    probability_matrix,
+    quadratic_weighted_kappa,
+    rmsle,
+    roc_auc,
+    value_metric,
+)
 
-__all__ = ["Metric", "METRICS", "get_metric", "better", "default_metric", "metrics_for",
-           "prediction_for", "check_metric_task", "reported_metrics", "lower_is_better",
-           "label_of", "LOG_LOSS_EPS"]
-
-#: Probabilities are clipped to [eps, 1 - eps] before log loss (Kaggle's convention).
-LOG_LOSS_EPS = 1e-15
+__all__ = ["Metric", "MetricScorer", "METRICS", "get_metric", "default_metric", "metrics_for",
+           "prediction_for", "labels_from", "probabilities_from", "check_metric_task",
+           "reported_metrics", "label_of", "LOG_LOSS_EPS"]
 
 CLASSIFICATION = frozenset({"binary", "multiclass"})
 BINARY = frozenset({"binary"})
@@ -108,177 +121,114 @@ class Metric:
             classes = np.unique(y_true) if classes is None else np.asarray(classes)
         return float(self.function(y_true, prediction, classes))
 
+    @property
+    def sign(self) -> float:
+        """+1.0 when greater is better, else -1.0: ``sign * score`` is always higher-is-better
+        (scikit-learn's scorer convention, as ``neg_log_loss``)."""
+        return 1.0 if self.greater_is_better else -1.0
 
-def _positive(y_true, classes, name):
-    if len(classes) != 2:
-        raise KagglekitError(f"{name} of one probability column needs two classes, got "
-                             f"{len(classes)}")
-    return (y_true == classes[1]).astype(int)
+    @property
+    def direction(self) -> str:
+        """``"higher"`` or ``"lower"``: which scores are better, for reports."""
+        return "higher" if self.greater_is_better else "lower"
 
+    def is_better(self, a: float, b: float) -> bool:
+        """Whether score ``a`` is strictly better than ``b`` (NaN never is; any number is
+        better than NaN)."""
+        if math.isnan(a):
+            return False
+        return math.isnan(b) or self.sign * a > self.sign * b
 
-def _matrix(prediction, classes, name):
-    """Probabilities as an (n, k) matrix in ``classes`` order."""
-    prediction = np.asarray(prediction, dtype=float)
-    if prediction.ndim == 1:
-        if len(classes) != 2:
-            raise KagglekitError(f"{name}: one probability per row, but {len(classes)} "
-                                 f"classes; give one column per class")
-        prediction = np.column_stack([1 - prediction, prediction])
-    if prediction.ndim != 2 or prediction.shape[1] != len(classes):
-        raise KagglekitError(f"{name}: probabilities of shape {prediction.shape}, expected "
-                             f"one column per class ({len(classes)})")
-    if not np.isfinite(prediction).all():
-        raise KagglekitError(f"{name}: probabilities contain NaN or infinite values")
-    return prediction
+    def ranked(self, items: Iterable, key: Callable | None = None) -> list:
+        """``items`` best first: by their score, ``key(item)`` (default: the item itself).
 
+        Stable (ties keep their order); NaN scores come last.
+        """
+        def order(item):
+            value = self.sign * float(item if key is None else key(item))
+            return math.inf if math.isnan(value) else -value
 
-def _both_classes(y_true, name):
-    present = np.unique(y_true)
-    if len(present) < 2:
-        raise KagglekitError(f"{name} needs at least two classes among the scored rows, got "
-                             f"only {present.tolist()}; use fewer folds (stratified folds "
-                             f"keep every class)")
+        return sorted(items, key=order)
 
+    def best(self, items: Iterable, key: Callable | None = None):
+        """The best of ``items`` (the first of equal ones), scored as in :meth:`ranked`:
+        ``metric.best(means, key=means.get)`` is the name of the best mean."""
+        ranked = self.ranked(items, key)
+        if not ranked:
+            raise ValueError("best() of no scores")
+        return ranked[0]
 
-def _roc_auc(y_true, prediction, classes):
-    _both_classes(y_true, "roc_auc")
-    if len(classes) == 2:
-        proba = _matrix(prediction, classes, "roc_auc")[:, 1]
-        return skm.roc_auc_score(_positive(y_true, classes, "roc_auc"), proba)
-    matrix = _matrix(prediction, classes, "roc_auc")
-    present = np.isin(classes, y_true)
-    if not present.all():  # one-vs-rest is undefined for a class with no true row
-        raise KagglekitError(f"roc_auc: classes {classes[~present].tolist()} have no row in "
-                             f"the scored rows; use fewer folds")
-    return skm.roc_auc_score(y_true, matrix, multi_class="ovr", average="macro",
-                             labels=classes)
+    def as_scorer(self) -> MetricScorer:
+        """A scikit-learn scorer of this metric: ``scorer(estimator, X, y) -> float``, signed
+        so that greater is better (see :class:`MetricScorer`)."""
+        return MetricScorer(self)
 
 
-def _gini(y_true, prediction, classes):
-    return 2 * _roc_auc(y_true, prediction, classes) - 1
+@dataclass(frozen=True)
+class MetricScorer:
+    """A :class:`Metric` as a scikit-learn scorer (``scoring=`` of ``cross_val_score``,
+    ``permutation_importance``, ``GridSearchCV``): ``scorer(estimator, X, y)`` is
+    ``metric.sign * metric.score(...)``, so greater is always better.
 
+    A classifier is scored on its ``predict_proba`` (columns in ``estimator.classes_``
+    order) turned into what the metric needs by :func:`prediction_for` (labels are the
+    argmax; a classifier without ``predict_proba`` gives its ``predict`` labels to a label
+    metric); a regressor on its ``predict``.
+    """
 
-def _log_loss(y_true, prediction, classes):
-    matrix = np.clip(_matrix(prediction, classes, "log_loss"), LOG_LOSS_EPS, 1 - LOG_LOSS_EPS)
-    matrix = matrix / matrix.sum(axis=1, keepdims=True)
-    unknown = ~np.isin(y_true, classes)
-    if unknown.any():
-        raise KagglekitError(f"log_loss: labels {np.unique(y_true[unknown]).tolist()[:5]} "
-                             f"are not among the classes {classes.tolist()}")
-    index = np.searchsorted(classes, y_true)
-    return float(-np.mean(np.log(matrix[np.arange(len(y_true)), index])))
+    metric: Metric
 
-
-def _labels(prediction, name):
-    if prediction.ndim != 1:
-        raise KagglekitError(f"{name} scores labels, got an array of shape {prediction.shape};"
-                             f" turn probabilities into labels with prediction_for")
-    return prediction
-
-
-def _f1(y_true, prediction, classes):
-    prediction = _labels(prediction, "f1")
-    if len(classes) == 2:
-        return skm.f1_score(y_true, prediction, pos_label=classes[1], average="binary",
-                            labels=classes)
-    return skm.f1_score(y_true, prediction, average="macro", labels=classes)
-
-
-def _ordinal(values, name):
-    values = np.asarray(values)
-    if not np.issubdtype(values.dtype, np.number) or np.issubdtype(values.dtype, np.bool_):
-        raise KagglekitError(f"{name} needs integer-coded ordinal labels, got "
-                             f"{values[:3].tolist()}; encode the order as 0, 1, 2, ...")
-    if not np.isfinite(values).all() or not np.all(np.mod(values, 1) == 0):
-        bad = values[~np.isfinite(values) | (np.mod(values, 1) != 0)][:3].tolist()
-        raise KagglekitError(f"{name} needs integer labels, got {bad}; round the "
-                             f"predictions (or encode the ratings as integers)")
-    return values.astype(np.int64)
-
-
-def _qwk(y_true, prediction, classes):
-    truth = _ordinal(y_true, "quadratic_weighted_kappa")
-    predicted = _ordinal(_labels(prediction, "quadratic_weighted_kappa"),
-                         "quadratic_weighted_kappa")
-    low = min(truth.min(), predicted.min(), *(_ordinal(classes, "quadratic_weighted_kappa")))
-    high = max(truth.max(), predicted.max(), *(_ordinal(classes, "quadratic_weighted_kappa")))
-    if low == high:
-        return 1.0  # one rating everywhere, predicted everywhere: perfect agreement
-    return skm.cohen_kappa_score(truth, predicted, labels=np.arange(low, high + 1),
-                                 weights="quadratic")
-
-
-def _values(y_true, prediction, name):
-    prediction = np.asarray(prediction, dtype=float)
-    if prediction.ndim != 1:
-        raise KagglekitError(f"{name} scores one value per row, got shape {prediction.shape}")
-    if not np.issubdtype(np.asarray(y_true).dtype, np.number):
-        raise KagglekitError(f"{name} needs a numeric target, got {y_true[:3].tolist()}; "
-                             f"use a classification metric for labels")
-    if not np.isfinite(prediction).all():
-        raise KagglekitError(f"{name}: predictions contain NaN or infinite values")
-    return np.asarray(y_true, dtype=float), prediction
-
-
-def _rmsle(y_true, prediction, classes):
-    y, p = _values(y_true, prediction, "rmsle")
-    if (y < 0).any():
-        raise KagglekitError("rmsle is undefined for a negative target; choose rmse or mae")
-    if (p < 0).any():
-        raise KagglekitError("rmsle: negative predictions; pass the model's output through "
-                             "prediction_for, which clips them to 0")
-    return skm.root_mean_squared_log_error(y, p)
-
-
-def _value_metric(function, name):
-    def score(y_true, prediction, classes):
-        return function(*_values(y_true, prediction, name))
-    return score
-
-
-def _label_metric(function, name):
-    def score(y_true, prediction, classes):
-        return function(y_true, _labels(prediction, name))
-    return score
+    def __call__(self, estimator, X, y) -> float:
+        metric = self.metric
+        if metric.needs == "value":
+            output, classes = estimator.predict(X), None
+        else:
+            classes = np.asarray(estimator.classes_)
+            if metric.needs == "label" and not hasattr(estimator, "predict_proba"):
+                return metric.sign * metric.score(y, estimator.predict(X), classes=classes)
+            output = estimator.predict_proba(X)
+        found = prediction_for(metric, output, classes)
+        return metric.sign * metric.score(y, found, classes=classes)
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("accuracy", "accuracy", "label", True, CLASSIFICATION,
            "share of rows whose predicted label is right",
-           _label_metric(skm.accuracy_score, "accuracy")),
+           label_metric(skm.accuracy_score, "accuracy")),
     Metric("balanced_accuracy", "balanced accuracy", "label", True, CLASSIFICATION,
            "mean recall over the classes",
-           _label_metric(skm.balanced_accuracy_score, "balanced_accuracy")),
+           label_metric(skm.balanced_accuracy_score, "balanced_accuracy")),
     Metric("f1", "F1", "label", True, CLASSIFICATION,
            "F1 of the positive class (classes[1]) for two classes; macro average over the "
-           "classes for more", _f1),
+           "classes for more", f1),
     Metric("mcc", "MCC", "label", True, CLASSIFICATION,
            "Matthews correlation coefficient (multiclass: Gorodkin's generalisation)",
-           _label_metric(skm.matthews_corrcoef, "mcc")),
+           label_metric(skm.matthews_corrcoef, "mcc")),
     Metric("quadratic_weighted_kappa", "quadratic weighted kappa", "label", True,
-           CLASSIFICATION, "Cohen's kappa with quadratic weights over integer ratings", _qwk),
+           CLASSIFICATION, "Cohen's kappa with quadratic weights over integer ratings",
+           quadratic_weighted_kappa),
     Metric("roc_auc", "ROC AUC", "proba", True, CLASSIFICATION,
            "area under the ROC curve of P(positive); multiclass: one-vs-rest, macro average",
-           _roc_auc),
+           roc_auc),
     Metric("gini", "normalized Gini", "proba", True, BINARY,
-           "2 * ROC AUC - 1 (Kaggle's normalized Gini)", _gini),
+           "2 * ROC AUC - 1 (Kaggle's normalized Gini)", gini),
     Metric("log_loss", "log loss", "proba", False, CLASSIFICATION,
-           "mean negative log probability of the true class (clipped at 1e-15)", _log_loss),
+           "mean negative log probability of the true class (clipped at 1e-15)", log_loss),
     Metric("rmse", "RMSE", "value", False, REGRESSION, "root mean squared error",
-           _value_metric(skm.root_mean_squared_error, "rmse")),
+           value_metric(skm.root_mean_squared_error, "rmse")),
     Metric("rmsle", "RMSLE", "value", False, REGRESSION,
            "root mean squared error of log(1 + value); negative predictions clipped to 0",
-           _rmsle),
+           rmsle),
     Metric("mae", "MAE", "value", False, REGRESSION, "mean absolute error",
-           _value_metric(skm.mean_absolute_error, "mae")),
+           value_metric(skm.mean_absolute_error, "mae")),
     Metric("median_ae", "median absolute error", "value", False, REGRESSION,
-           "median absolute error", _value_metric(skm.median_absolute_error, "median_ae")),
+           "median absolute error", value_metric(skm.median_absolute_error, "median_ae")),
     Metric("mape", "MAPE", "value", False, REGRESSION,
            "mean absolute percentage error, as a fraction (scikit-learn's: a zero target "
            "counts with a denominator of 2.2e-16)",
-           _value_metric(skm.mean_absolute_percentage_error, "mape")),
+           value_metric(skm.mean_absolute_percentage_error, "mape")),
     Metric("r2", "R²", "value", True, REGRESSION, "coefficient of determination",
-           _value_metric(skm.r2_score, "r2")),
+           value_metric(skm.r2_score, "r2")),
 ]}
 """Every metric by name."""
 
@@ -307,22 +257,9 @@ def get_metric(name: str | Metric) -> Metric:
                          f"{', '.join(METRICS)})")
 
 
-def better(a: float, b: float, metric: str | Metric) -> bool:
-    """Whether score ``a`` is strictly better than ``b`` under ``metric`` (NaN never is)."""
-    metric = get_metric(metric)
-    if np.isnan(a):
-        return False
-    if np.isnan(b):
-        return True
-    return a > b if metric.greater_is_better else a < b
-
-
 def default_metric(task: str) -> str:
     """The metric used when none is given nor known: accuracy, or RMSE for regression."""
-    if task not in _DEFAULTS:
-        raise KagglekitError(f"unknown task {task!r}; expected binary, multiclass or "
-                             f"regression")
-    return _DEFAULTS[task]
+    return _DEFAULTS[check_task(task)]
 
 
 def reported_metrics(task: str, headline: str | Metric | None = None) -> tuple[str, ...]:
@@ -330,11 +267,6 @@ def reported_metrics(task: str, headline: str | Metric | None = None) -> tuple[s
     :func:`default_metric`) first, then the task's usual ones (:data:`REPORTED`)."""
     first = check_metric_task(headline, task).name if headline else default_metric(task)
     return (first, *[m for m in REPORTED[task] if m != first])
-
-
-def lower_is_better(metric: str | Metric) -> bool:
-    """Whether a smaller value of ``metric`` is better (log loss, RMSE, ...)."""
-    return not get_metric(metric).greater_is_better
 
 
 def label_of(metric: str | Metric) -> str:
@@ -356,6 +288,22 @@ def check_metric_task(metric: str | Metric, task: str) -> Metric:
         raise KagglekitError(f"{metric.name} does not apply to a {task} target; choose one of "
                              f"{', '.join(metrics_for(task))} (--metric)")
     return metric
+
+
+def labels_from(output, classes) -> np.ndarray:
+    """The class of each row's largest probability (``classes[argmax]``, in the training
+    labels' type) of a classifier's ``output`` ((n, k) in ``classes`` order, or for two
+    classes (n,) P(``classes[1]``))."""
+    classes = np.asarray(classes)
+    return classes[np.argmax(probability_matrix(output, classes, "labels"), axis=1)]
+
+
+def probabilities_from(output, classes) -> np.ndarray:
+    """A classifier's ``output`` as a submission holds probabilities: (n,) P(``classes[1]``)
+    for two classes, the (n, k) matrix in ``classes`` order for more."""
+    classes = np.asarray(classes)
+    matrix = probability_matrix(output, classes, "probabilities")
+    return matrix[:, 1] if len(classes) == 2 else matrix
 
 
 def prediction_for(metric: str | Metric, output, classes=None) -> np.ndarray:
@@ -394,7 +342,7 @@ def prediction_for(metric: str | Metric, output, classes=None) -> np.ndarray:
                              f"the model predicts values: choose one of "
                              f"{', '.join(metrics_for('regression'))}")
     classes = np.asarray(classes)
-    matrix = _matrix(output, classes, metric.name)
+    matrix = probability_matrix(output, classes, metric.name)
     if metric.needs == "label":
         return classes[np.argmax(matrix, axis=1)]
     return matrix[:, 1] if len(classes) == 2 else matrix

@@ -101,7 +101,7 @@ def adversarial_validation(train: pd.DataFrame, test: pd.DataFrame, *,
         return Shift(0.5, {}, min(len(a), len(b)), threshold)
     label = np.r_[np.zeros(len(a), dtype=int), np.ones(len(b), dtype=int)]
     frame = both.assign(**{TARGET: label})
-    plan = infer_columns(frame, TARGET, task="classification", source="train.csv + test.csv")
+    plan = infer_columns(frame, TARGET, task="binary", source="train.csv + test.csv")
     # 60 rounds of 15 leaves: enough to find a shift that matters, and cheap.
     template = tabular_pipeline(plan, "hgb").set_params(model__max_iter=60,
                                                         model__max_leaf_nodes=15)

@@ -114,7 +114,7 @@ class InputSchema(TransformerMixin, BaseEstimator):
         if any(not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
                for t in dtypes[numeric]):
             return None
-        values = X.to_numpy(dtype=object)
+        values = X.to_numpy(dtype=object, copy=True)  # pandas 3 may hand out a read-only view
         if positions is not None:
             values = values[:, positions]
         for j in np.flatnonzero(~numeric):

@@ -5,13 +5,16 @@ The rules, in order (each one is tested):
 
 1. The target, the id column and ``drop`` columns must exist; they are not features.
 2. The target may not have missing values and needs at least two distinct values.
-3. Task (:func:`kagglekit.data.target.target_kind`): ``classification`` when the target is
-   text or boolean, or whole numbers with at most ``max_classes`` distinct values; otherwise
-   ``regression`` (``task=`` overrides; a
-   regression target must be numeric).
+3. Task (:func:`kagglekit.data.target.decide_task`): ``binary`` or ``multiclass`` when the
+   target is text or boolean, or whole numbers with at most ``max_classes`` distinct values
+   (two: binary); otherwise ``regression``. ``task=`` overrides: ``"classification"`` (the
+   CLI's word) is binary or multiclass as the values say; a regression target must be
+   numeric.
 4. A column with no values at all is dropped, with a warning.
 5. A column with a single distinct value is dropped, with a warning (it carries no signal).
-6. A numeric or boolean column is numeric: median-imputed, then standardized.
+6. A numeric column is numeric: median-imputed, then standardized. A boolean column is
+   categorical (``True`` / ``False``, as :class:`~kagglekit.features.inputs.InputSchema`
+   reads it: booleans are not numbers).
 7. A text column whose values are dates (``2016-07-02``, ``2013-01-01T10:00:00Z``...) is a
    date column: year, month, day, day of week, day of year (+ hour when it has times), see
    :class:`~kagglekit.features.dates.DateFeatures` (``dates=False``: text as before).
@@ -39,12 +42,10 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from kagglekit.data.target import MAX_CLASSES, target_kind
+from kagglekit.data.target import MAX_CLASSES, decide_task, stored_task
 from kagglekit.errors import DataError
 from kagglekit.features.categorical import CategoryCodes
 from kagglekit.features.dates import DateFeatures, is_date_column
-
-TASKS = ("classification", "regression")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ColumnPlan:
 
     target: str
     task: str
+    """``"binary"``, ``"multiclass"`` or ``"regression"``."""
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
     id_column: str | None = None
@@ -73,8 +75,8 @@ class ColumnPlan:
 
     def describe(self) -> str:
         """One line: the task, target and every column's role."""
-        task = (f"classification ({self.n_classes} classes)" if self.task == "classification"
-                else "regression")
+        task = ("regression" if self.task == "regression"
+                else f"classification ({self.n_classes} classes)")
         parts = [f"{task} of {self.target!r}",
                  f"numeric: {', '.join(self.numeric) or 'none'}",
                  f"categorical: {', '.join(self.categorical) or 'none'}"]
@@ -97,8 +99,10 @@ class ColumnPlan:
     @classmethod
     def from_dict(cls, data: dict) -> ColumnPlan:
         """The plan of :meth:`to_dict` (a saved model's manifest); keys added since
-        (``dates``, ``levels``, ``max_categories``, ``n_classes``) are optional."""
-        return cls(target=data["target"], task=data["task"], numeric=tuple(data["numeric"]),
+        (``dates``, ``levels``, ``max_categories``, ``n_classes``) are optional, and the
+        task ``"classification"`` of older plans is binary or multiclass by ``n_classes``."""
+        return cls(target=data["target"], task=stored_task(data["task"], data.get("n_classes")),
+                   numeric=tuple(data["numeric"]),
                    categorical=tuple(data["categorical"]), id_column=data.get("id_column"),
                    dropped=dict(data.get("dropped", {})), n_classes=data.get("n_classes"),
                    dates=tuple(data.get("dates", ())), levels=dict(data.get("levels", {})),
@@ -119,15 +123,16 @@ def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = N
         The column to predict.
     id_column : str, optional
         Row identifier: kept for predictions and submissions, never a feature.
-    task : {"classification", "regression"}, optional
-        Overrides the inferred task.
+    task : {"binary", "multiclass", "regression", "classification"}, optional
+        Overrides the inferred task; ``"classification"`` is binary or multiclass as the
+        target's values say.
     drop : iterable of str
         Columns not to use.
     max_categories : int
         More distinct values than this make a text column high-cardinality: kept when its
         values repeat (see ``max_level_share``), else dropped.
     max_classes : int
-        A whole-number target with at most this many values is a classification target.
+        A whole-number target with at most this many values is a class target.
     source : str
         Name of the file, for messages.
     dates : bool
@@ -158,10 +163,7 @@ def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = N
     if y.isna().any():
         raise DataError(f"{source}: target {target!r} is missing in {int(y.isna().sum())} rows; "
                         "fill or remove those rows")
-    if y.nunique() < 2:
-        raise DataError(f"{source}: target {target!r} has a single value ({y.iloc[0]!r}); "
-                        "there is nothing to learn")
-    task = _task(y, task, max_classes, source, target)
+    task = decide_task(y, task, max_classes=max_classes, name=f"{source}: target {target!r}")
     dropped, warnings, numeric, categorical, date_columns, levels = {}, [], [], [], [], {}
     for column in columns:
         if column in (target, id_column) or column in drop:
@@ -174,7 +176,10 @@ def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = N
         elif distinct == 1:
             dropped[column] = "a single value"
             warnings.append(f"column {column!r} has a single value; dropped")
-        elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        elif pd.api.types.is_bool_dtype(values):  # two categories, as InputSchema reads them
+            categorical.append(column)
+            levels[column] = int(distinct)
+        elif pd.api.types.is_numeric_dtype(values):
             numeric.append(column)
             if _looks_like_id(values):
                 warnings.append(f"column {column!r} holds a different whole number in every "
@@ -201,22 +206,9 @@ def infer_columns(frame: pd.DataFrame, target: str, *, id_column: str | None = N
     return ColumnPlan(target=target, task=task, numeric=tuple(numeric),
                       categorical=tuple(categorical), id_column=id_column, dropped=dropped,
                       warnings=tuple(warnings),
-                      n_classes=int(y.nunique()) if task == "classification" else None,
+                      n_classes=None if task == "regression" else int(y.nunique()),
                       dates=tuple(date_columns), levels=levels,
                       max_categories=int(max_categories))
-
-
-def _task(y: pd.Series, task: str | None, max_classes: int, source: str, target: str) -> str:
-    numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
-    if task is None:
-        kind = target_kind(y, max_classes=max_classes)
-        return "regression" if kind == "regression" else "classification"
-    if task not in TASKS:
-        raise DataError(f"unknown task {task!r}; use one of {', '.join(TASKS)}")
-    if task == "regression" and not numeric:
-        raise DataError(f"{source}: target {target!r} is not numeric, so it cannot be a "
-                        "regression target; use --task classification")
-    return task
 
 
 def _looks_like_id(values: pd.Series) -> bool:
@@ -317,8 +309,7 @@ def _target_encoding(plan: ColumnPlan, scaled: bool = True):
     from sklearn.model_selection import KFold
     from sklearn.preprocessing import TargetEncoder
 
-    target = "continuous" if plan.task == "regression" else (
-        "binary" if plan.n_classes == 2 else "multiclass")
+    target = "continuous" if plan.task == "regression" else plan.task
     steps = [FunctionTransformer(_as_text, feature_names_out="one-to-one"),
              TargetEncoder(target_type=target, cv=KFold(5, shuffle=True, random_state=0))]
     if scaled:

@@ -200,6 +200,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         f"{layout.submission.replace('_', ' ')}; metric {chosen.name} ({source})")
     for line in check_competition_files(train, test, sample, layout):
         say(line)
+    train = labelled_rows(train, layout.target)
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
     check_folds(y, layout.task, folds)
@@ -251,6 +252,18 @@ def check_options(*, folds: int, seed: int, time_limit: float | None) -> None:
                              f"{time_limit!r})")
 
 
+def labelled_rows(train: pd.DataFrame, target: str) -> pd.DataFrame:
+    """The rows of train.csv that have a target; the others are left out with a warning."""
+    import warnings
+
+    missing = train[target].isna().to_numpy()
+    if not missing.any():
+        return train
+    warnings.warn(f"{int(missing.sum())} of {len(train)} rows of train.csv have no {target!r}; "
+                  "they are left out of training", UserWarning, stacklevel=3)
+    return train[~missing].reset_index(drop=True)
+
+
 def check_folds(y, task: str, folds: int) -> None:
     """One line when train.csv has too few rows (or rows of a class) for ``folds`` folds."""
     if len(y) < folds:
@@ -260,7 +273,9 @@ def check_folds(y, task: str, folds: int) -> None:
     if task != "regression":
         labels, counts = np.unique(y, return_counts=True)
         if counts.min() < folds:
-            raise KagglekitError(f"class {labels[np.argmin(counts)]!r} has {counts.min()} "
+            rare = labels[np.argmin(counts)]
+            rare = rare.item() if isinstance(rare, np.generic) else rare
+            raise KagglekitError(f"class {rare!r} has {counts.min()} "
                                  f"rows in train.csv, fewer than the {folds} folds; use "
                                  f"--folds {max(int(counts.min()), 2)} or fewer (every fold "
                                  "needs every class)")
@@ -285,7 +300,7 @@ def explain_strongest(done, blend, context) -> dict | None:
     model = seed_pipeline(strongest.factory(), context.seed).fit(rows(context.X, train),
                                                                  context.y[train])
     drops = permutation_drops(model, rows(context.X, held), context.y[held], context.metric,
-                              context.task, context.classes, random_state=context.seed)
+                              random_state=context.seed)
     return {"model": strongest.name, "drops": drops}
 
 def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
@@ -328,7 +343,8 @@ def warn_leaks(X, y, layout) -> list:
     for leak in leaks:
         warnings.warn(f"column {leak.column!r} alone predicts {layout.target!r} almost "
                       f"perfectly ({leak.metric} {leak.score:.3f} out of fold): it is usually "
-                      "known only after the fact; drop it unless test.csv really has it",
+                      f"known only after the fact; drop it (--drop {leak.column}) unless "
+                      "test.csv really has it",
                       UserWarning, stacklevel=3)
     return leaks
 

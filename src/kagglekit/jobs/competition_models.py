@@ -88,7 +88,7 @@ def resolve_models(name: str, models, task: str) -> list:
         MODELS,
         custom_spec,
         get_model,
-        model_names,
+        registered_names,
         registered_spec,
     )
 
@@ -101,7 +101,7 @@ def resolve_models(name: str, models, task: str) -> list:
         model = model.strip()
         if not model:
             continue
-        found = next((f"{name}-{m}" for m in model_names(model)
+        found = next((f"{name}-{m}" for m in registered_names(model)
                       if f"{name}-{m}" in registered), None)
         if found is None:
             specs.append(get_model(model))
@@ -262,7 +262,7 @@ def bag_seeds(runs, context, *, say, on_fold=None, cluster=None):
     seeded = [r for r in runs if not r.skipped and r.spec.seeded]
     if not seeded:
         return
-    best = max(seeded, key=lambda r: metric.sign * r.mean)
+    best = metric.best(seeded, key=lambda r: r.mean)
     per_seed = best.seconds
     while best.seeds <= MAX_EXTRA_SEEDS and budget.fits(per_seed):
         pipeline = seed_pipeline(best.factory(), context.seed + best.seeds)

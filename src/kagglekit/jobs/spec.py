@@ -115,8 +115,9 @@ def tabular(options: TabularOptions, params: dict | None = None) -> JobSpec:
 
 
 def _tabular_task(plan: dict) -> Task:
-    kind = "regression" if plan["task"] == "regression" else (
-        "binary" if plan.get("n_classes", 2) == 2 else "multiclass")
+    from kagglekit.data.target import stored_task
+
+    kind = stored_task(plan["task"], plan.get("n_classes"))
     return Task(dataset="tabular", target=plan["target"], id_column=plan.get("id_column") or "",
                 kind=kind, metric="rmse" if kind == "regression" else "accuracy",
                 test_rows="csv")

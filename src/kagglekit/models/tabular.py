@@ -234,9 +234,10 @@ class _TabularRecipe:
         steps = math.ceil(len(train) / batch)
         n_epochs = self.epochs_for(steps)
         total = steps * n_epochs
-        # Validation (and the best-weights check) every `period` steps: at least once per
-        # pass over the rows and at most every `min_steps_per_check` steps, as Keras' fixed
-        # cost per epoch and evaluation (~0.1 s) dwarfs a few small batches.
+        # Validation (and the best-weights check) every `period` steps: at most once per pass
+        # over the rows, and at least `min_steps_per_check` steps apart (unless training is
+        # shorter), as Keras' fixed cost per epoch and evaluation (~0.1 s) dwarfs a few
+        # small batches.
         period = max(steps, min(int(self.min_steps_per_check), total))
         checks = max(1, round(total / period))
         weights = None if sample_weight is None else np.asarray(sample_weight)
@@ -259,8 +260,7 @@ class _TabularRecipe:
         self.planned_steps_ = period * checks
         self.steps_run_ = schedule.step
         self.steps_per_epoch_ = steps
-        self.best_step_ = (best.best_epoch or checks) * period if best.best_epoch else \
-            schedule.step
+        self.best_step_ = best.best_epoch * period if best.best_epoch else schedule.step
         self.stopped_by_time_ = best.out_of_time
         self.train_seconds_ = time.perf_counter() - start
 

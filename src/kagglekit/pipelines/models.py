@@ -50,6 +50,9 @@ class ModelSpec:
         Whether it is in a competition run's default set.
     aliases : tuple of str
         Old names that still work, with a one-line warning.
+    registered : str
+        The name that a known competition's registered pipelines give this model
+        (``titanic-logreg`` for ``linear``); default: its own name.
     pipeline_name : str
         How reports and the manifest name its pipeline (``tabular-hgb``, ``custom-knn``,
         ``titanic-hgb``).
@@ -67,6 +70,7 @@ class ModelSpec:
     budgeted: bool = False
     default: bool = False
     aliases: tuple[str, ...] = ()
+    registered: str = ""
     pipeline_name: str = ""
 
     def __post_init__(self):
@@ -165,7 +169,8 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in [
     ModelSpec("mlp", "the classic dense net 64-32 (dropout 0.1, batch 32, 100 epochs)",
               "onehot", _mlp, library="keras", speed=5, seeded=True),
     ModelSpec("linear", "logistic regression, or ridge regression for a numeric target",
-              "onehot", _linear, speed=0, weight=1.0, default=True, aliases=("logreg",)),
+              "onehot", _linear, speed=0, weight=1.0, default=True, aliases=("logreg",),
+              registered="logreg"),
     ModelSpec("hgb", "scikit-learn's histogram gradient boosting (200 iterations, native "
                      "categories)", "tree", _hgb, speed=1, weight=1.0, default=True),
     ModelSpec("rf", "random forest (500 trees)", "onehot", _rf, speed=3, weight=1.0,
@@ -205,11 +210,12 @@ def get_model(name: str) -> ModelSpec:
     raise KagglekitError(f"unknown model {name!r}; use one of {', '.join(MODELS)}")
 
 
-def model_names(name: str) -> tuple[str, ...]:
-    """``name`` and its aliases, when it is a built-in model (a registered pipeline of a
-    known competition may still carry an old name: ``titanic-logreg``)."""
-    spec = MODELS.get(name) or next((s for s in MODELS.values() if name in s.aliases), None)
-    return (name,) if spec is None else (spec.name, *spec.aliases)
+def registered_names(name: str) -> tuple[str, ...]:
+    """The names under which a known competition may register a pipeline for the model
+    ``name``: the name itself and, for a built-in model, its ``registered`` name (``linear``
+    is ``titanic-logreg``; ``net`` is not the course's ``titanic-dnn``)."""
+    spec = MODELS.get(name)
+    return (name,) if spec is None or not spec.registered else (name, spec.registered)
 
 
 def custom_spec(name: str, estimator) -> ModelSpec:

@@ -29,7 +29,7 @@ def competition_summary(result) -> dict:
                          "budget": None if r.allotment is None else r.allotment.to_dict(),
                          "budget_text": r.budget_text(), "trained_folds": r.trained_folds,
                          **({} if r.skipped else {"mean": r.mean, "std": r.std,
-                                                  "folds": r.folds, "seeds": r.seeds,
+                                                  "folds": r.fold_scores, "seeds": r.seeds,
                                                   "where": r.where,
                                                   "seconds": round(r.seconds, 2)})}
                         for r in result.runs],
@@ -99,12 +99,11 @@ def _sections(result, summary):
     sections = []
     if warnings:
         sections.append(("Warnings", warnings, None, []))
-    scores = {r.name: r.folds for r in done}
+    scores = {r.name: r.fold_scores for r in done}
     gain = result.gains.get(result.blend.method)
     if gain is not None:
         scores[f"blend ({result.blend.method})"] = gain.ensemble
-    board = [add("leaderboard", draw.leaderboard(metric["label"], scores,
-                                                 metric["greater_is_better"]))] if done else []
+    board = [add("leaderboard", draw.leaderboard(result.metric, scores))] if done else []
     sections.append(("Leaderboard", [], _rows(summary), board))
     gains = [[method, f"{g['mean']:+.4f} ± {g['std']:.4f}",
               " ".join(f"{v:+.4f}" for v in g["gain"])]
@@ -172,8 +171,7 @@ def _rows(summary: dict):
     header = ["model", "pipeline", f"{label} (mean ± std over folds)", "folds", "seconds",
               "time budget"]
     done = [r for r in summary["leaderboard"] if not r["skipped"]]
-    sign = 1 if summary["metric"]["greater_is_better"] else -1
-    done.sort(key=lambda r: -sign * r["mean"])
+    done = get_metric(summary["metric"]["name"]).ranked(done, key=lambda r: r["mean"])
     rows = [[r["model"], r["pipeline"], f"{r['mean']:.4f} ± {r['std']:.4f}",
              " ".join(f"{v:.4f}" for v in r["folds"]), f"{r['seconds']:.1f}",
              r["budget_text"] or "no limit"] for r in done]
@@ -208,7 +206,7 @@ def _notes(summary: dict):
                      "higher mean gain is used, the best single model when neither gains")
     limit = f" of the {summary['time_limit']:g} s limit" if summary["time_limit"] else ""
     run = [f"metric: {metric['label']} ({metric['source']}; "
-           f"{'higher' if metric['greater_is_better'] else 'lower'} is better)",
+           f"{get_metric(metric['name']).direction} is better)",
            f"target {layout['target']!r} ({layout['task']}), id {layout['id_column']!r}; "
            f"the submission holds {layout['submission'].replace('_', ' ')}"]
     if shift and not shift["warns"]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from kagglekit.evaluation.metrics import Metric, get_metric
 from kagglekit.reports.plots import new_figure, png_bytes
 
 
-def leaderboard(label: str, scores: dict[str, list], greater_is_better: bool) -> bytes:
+def leaderboard(metric: str | Metric, scores: dict[str, list]) -> bytes:
     """Each model's fold scores as points around its mean (a line), best model on top.
 
-    ``scores``: model name -> the metric per fold (the blend's: on each fold, the blend
+    ``scores``: model name -> the ``metric`` per fold (the blend's: on each fold, the blend
     chosen on the other folds)."""
-    sign = -1 if greater_is_better else 1
-    names = sorted(scores, key=lambda n: sign * float(np.mean(scores[n])), reverse=True)
+    metric = get_metric(metric)
+    names = metric.ranked(scores, key=lambda n: float(np.mean(scores[n])))[::-1]  # best last
     fig = new_figure(7, 0.55 * len(names) + 1.4)
     ax = fig.subplots()
     for row, name in enumerate(names):
@@ -24,8 +25,7 @@ def leaderboard(label: str, scores: dict[str, list], greater_is_better: bool) ->
         ax.scatter(values, np.full(len(values), row), s=22, alpha=0.7, color="tab:blue")
         ax.plot([values.mean()] * 2, [row - 0.3, row + 0.3], color="black", linewidth=2)
     ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel(f"{label} per fold ({'higher' if greater_is_better else 'lower'} is "
-                  "better; a bar: the mean)")
+    ax.set_xlabel(f"{metric.label} per fold ({metric.direction} is better; a bar: the mean)")
     ax.set_title("Leaderboard: every fold's score")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kagglekit.ensembling.members import GAIN_TEXT
+from kagglekit.evaluation.members import GAIN_TEXT
 from kagglekit.evaluation.metrics import label_of
 from kagglekit.reports.markup import html_image, html_table, page
 

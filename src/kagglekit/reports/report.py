@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kagglekit.ensembling import members as ensembles
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation import curves
+from kagglekit.evaluation import members as ensembles
 from kagglekit.evaluation.cv import CVResult
-from kagglekit.evaluation.metrics import label_of, lower_is_better
+from kagglekit.evaluation.metrics import get_metric, label_of
 from kagglekit.fileio import atomic_write, write_json_atomic, write_text_atomic
 from kagglekit.reports.markup import md_table
 from kagglekit.versions import package_versions
@@ -154,13 +154,16 @@ def write_report(results: list[CVResult], dataset, folder: str | Path, *,
 
 def ensemble_gains(results: list[CVResult]) -> dict:
     """Pipeline -> the gain of its ensemble over the best member on the headline metric
-    (:func:`kagglekit.ensembling.members.gain`), for every result with members."""
+    (:func:`kagglekit.evaluation.members.gain`), for every result with members."""
     return {r.pipeline: r.gain for r in results if r.members}
 
 
 def rank(results: list[CVResult]) -> list[CVResult]:
-    """Best headline score first (highest accuracy, or lowest RMSE)."""
-    return sorted(results, key=lambda r: r.mean if lower_is_better(r.metric) else -r.mean)
+    """Best headline score first (highest accuracy, or lowest RMSE); the results share one
+    headline metric."""
+    if not results:
+        return []
+    return get_metric(results[0].metric).ranked(results, key=lambda r: r.mean)
 
 
 def _row(result: CVResult, training: dict) -> dict:
@@ -217,7 +220,7 @@ def _markdown(report: dict, ranked: list[CVResult]) -> str:
               f"- missing values (test): {data['test_missing'] or 'none'}"]
     if "inferred" in data:
         inferred = data["inferred"]
-        lines += [f"- inferred {inferred['task']} of `{inferred['target']}`; numeric: "
+        lines += [f"- inferred a {inferred['task']} target `{inferred['target']}`; numeric: "
                   f"{inferred['numeric']}, categorical: {inferred['categorical']}, "
                   f"not used: {inferred['dropped'] or 'none'}"]
     lines += ["", "## Environment", ""]

@@ -9,7 +9,7 @@ The rules (each one tested):
    none: the target is then the train.csv column (absent from test.csv) whose values are
    those class names, bare or prefixed with ``<target>_``. Labels may be numbers or strings;
    column names are strings (``"1"`` names the label 1).
-3. The task, as :func:`kagglekit.data.target.target_kind` says: binary for two classes;
+3. The task, as :func:`kagglekit.data.target.decide_task` says: binary for two classes;
    multiclass for text labels, or for whole numbers with at most ``max_classes`` values;
    regression otherwise. A metric, when given, decides
    between classes and values (``rmse`` on 0/1 is a regression).
@@ -28,9 +28,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from kagglekit.data.target import MAX_CLASSES, target_kind
+from kagglekit.data.target import MAX_CLASSES, decide_task
 from kagglekit.errors import DataError
-from kagglekit.evaluation.metrics import check_metric_task, get_metric, prediction_for
+from kagglekit.evaluation.metrics import (
+    check_metric_task,
+    get_metric,
+    labels_from,
+    prediction_for,
+    probabilities_from,
+)
 
 __all__ = ["CompetitionLayout", "SUBMISSION_KINDS", "infer_layout", "submission_frame"]
 
@@ -119,6 +125,8 @@ def infer_layout(train: pd.DataFrame, test: pd.DataFrame, sample: pd.DataFrame |
         raise DataError("no sample submission: put the competition's sample_submission.csv "
                         "beside train.csv and test.csv (kagglekit competitions download NAME)")
     columns = tuple(str(c) for c in sample.columns)
+    if id_column is not None:
+        _check_id_option(id_column, train, test)
     id_column = id_column or columns[0]
     if id_column not in test.columns:
         raise DataError(f"the sample submission's id column {id_column!r} is not a column of "
@@ -130,7 +138,9 @@ def infer_layout(train: pd.DataFrame, test: pd.DataFrame, sample: pd.DataFrame |
     metric = None if metric is None else get_metric(metric)
     target, class_map = _target(train, test, predicted, target, id_column)
     labels = train[target].dropna()
-    task = _task(labels, class_map, metric, max_classes, target)
+    task = decide_task(labels, metric_tasks=None if metric is None else metric.tasks,
+                       class_columns=class_map is not None, max_classes=max_classes,
+                       name=f"target {target!r} in train.csv")
     if metric is not None:
         check_metric_task(metric, task)
     classes = None if task == "regression" else tuple(_plain(c) for c in np.unique(labels))
@@ -173,11 +183,11 @@ def submission_frame(layout: CompetitionLayout, ids, output, *, metric=None) -> 
             name = "rmse"
         frame[_single(layout)] = prediction_for(name, output)
     elif kind == "labels":
-        frame[_single(layout)] = prediction_for("accuracy", output, _classes(layout))
+        frame[_single(layout)] = labels_from(output, _classes(layout))
     elif kind == "probability":
-        frame[_single(layout)] = prediction_for("roc_auc", output, _classes(layout))
+        frame[_single(layout)] = probabilities_from(output, _classes(layout))
     else:
-        matrix = prediction_for("log_loss", output, _classes(layout))
+        matrix = probabilities_from(output, _classes(layout))
         if matrix.ndim == 1:
             matrix = np.column_stack([1 - matrix, matrix])
         index = {c: i for i, c in enumerate(layout.classes)}
@@ -265,24 +275,6 @@ def _mismatch(values, predicted, target):
             f"COLUMN)")
 
 
-def _task(labels, class_map, metric, max_classes, target):
-    distinct = labels.nunique()
-    if distinct < 2:
-        raise DataError(f"target {target!r} has fewer than two distinct values in train.csv; "
-                        f"there is nothing to learn")
-    if class_map is not None:
-        return "binary" if distinct == 2 else "multiclass"
-    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(labels)
-    if metric is not None and numeric:
-        if metric.tasks == {"regression"}:
-            return "regression"
-        return "binary" if distinct == 2 else "multiclass"
-    if metric is not None and metric.tasks == {"regression"}:
-        raise DataError(f"{metric.name} scores values, but target {target!r} holds labels "
-                        f"like {labels.iloc[0]!r}; choose a classification metric")
-    return target_kind(labels, max_classes=max_classes)
-
-
 def _submission(sample, predicted, class_map, task, metric):
     if class_map is not None:
         if metric is not None and metric.needs != "proba":
@@ -321,5 +313,19 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _names(columns):
-    return ", ".join(map(str, columns))
+def _check_id_option(id_column, train, test):
+    """``--id COLUMN`` names a column of test.csv (train.csv need not have it)."""
+    if id_column in test.columns:
+        return
+    where = "test.csv" if id_column in train.columns else "train.csv"
+    frame = test if where == "test.csv" else train
+    raise DataError(f"--id {id_column}: {where} has no column {id_column!r} (its columns: "
+                    f"{_names(frame.columns, 6)}); pass --id with the name of the row id "
+                    f"column of test.csv and the sample submission")
+
+
+def _names(columns, most=None):
+    shown = [str(c) for c in columns]
+    if most is not None and len(shown) > most:
+        shown = [*shown[:most], f"... ({len(shown) - most} more)"]
+    return ", ".join(shown)

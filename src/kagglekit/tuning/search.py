@@ -24,7 +24,7 @@ from sklearn.pipeline import Pipeline
 from kagglekit.errors import KagglekitError
 from kagglekit.evaluation.cv import CVResult, evaluate, resolve
 from kagglekit.evaluation.engine import task_of
-from kagglekit.evaluation.metrics import lower_is_better
+from kagglekit.evaluation.metrics import get_metric
 from kagglekit.pipelines.params import route
 from kagglekit.seeding import seed_pipeline
 from kagglekit.tuning.space import Distribution, load_space, parse_space
@@ -68,8 +68,7 @@ class SearchResult:
     def gain(self) -> float:
         """How much the best trial beats the default (positive is better, any metric; rounded
         to 12 decimals, so equal fold scores summed in another order give exactly 0)."""
-        sign = -1 if lower_is_better(self.metric) else 1
-        return round(sign * (self.best.mean - self.default.mean), 12)
+        return round(get_metric(self.metric).sign * (self.best.mean - self.default.mean), 12)
 
     def to_dict(self) -> dict:
         """JSON-ready summary (what ``report.json`` holds under ``search``)."""
@@ -175,7 +174,8 @@ def search_pipeline(pipeline: Pipeline | str, X=None, y=None, space: dict | str 
             candidates = list(ParameterGrid(full) if method == "grid" else
                               ParameterSampler(full, n_iter=trials, random_state=seed))
         found = [trial(i + 1, params) for i, params in enumerate(candidates)]
-    found.sort(key=lambda t: (t.mean if lower_is_better(headline) else -t.mean, t.trial))
+    found = get_metric(headline).ranked(sorted(found, key=lambda t: t.trial),
+                                        key=lambda t: t.mean)
     return SearchResult(pipeline=name or type(pipeline.steps[-1][1]).__name__, method=method,
                         metric=headline, folds=folds, seed=seed, trials=found,
                         default=default, seconds=time.perf_counter() - start)
@@ -224,7 +224,7 @@ def _bayes(optuna, space, trial, trials: int, seed: int, headline: str) -> list[
         found.append(trial(len(found) + 1, params))
         return found[-1].mean
 
-    direction = "minimize" if lower_is_better(headline) else "maximize"
+    direction = "maximize" if get_metric(headline).greater_is_better else "minimize"
     study = optuna.create_study(direction=direction,
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     study.optimize(objective, n_trials=trials)

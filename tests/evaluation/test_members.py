@@ -10,12 +10,13 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from kagglekit import evaluate
-from kagglekit.ensembling.members import gain
+from kagglekit.evaluation.members import gain
 from kagglekit.models.ensembles import SeedEnsemble
 
 
 def test_gain_on_hand_made_scores():
-    found = gain([0.80, 0.82, 0.84], {"a": [0.78, 0.80, 0.85], "b": [0.70, 0.70, 0.70]})
+    found = gain([0.80, 0.82, 0.84], {"a": [0.78, 0.80, 0.85], "b": [0.70, 0.70, 0.70]},
+                 metric="accuracy")
     assert found["best_member"] == "a" and found["best_member_mean"] == pytest.approx(0.81)
     assert found["ensemble_mean"] == pytest.approx(0.82)
     assert found["folds"] == pytest.approx([0.02, 0.02, -0.01])
@@ -28,7 +29,7 @@ def test_gain_on_hand_made_scores():
 
 
 def test_gain_for_a_lower_is_better_metric_is_positive_when_the_ensemble_errs_less():
-    found = gain([1.0, 2.0], {"a": [1.5, 2.5], "b": [1.2, 2.1]}, lower_is_better=True)
+    found = gain([1.0, 2.0], {"a": [1.5, 2.5], "b": [1.2, 2.1]}, metric="rmse")
     assert found["best_member"] == "b"
     assert found["folds"] == pytest.approx([0.2, 0.1])
     assert found["gain_mean"] == pytest.approx(0.15) and found["folds_better"] == 2
@@ -36,9 +37,9 @@ def test_gain_for_a_lower_is_better_metric_is_positive_when_the_ensemble_errs_le
 
 
 def test_gain_needs_members_with_one_score_per_fold():
-    assert gain([0.8, 0.9], {}) is None
+    assert gain([0.8, 0.9], {}, metric="accuracy") is None
     with pytest.raises(ValueError, match="one score per fold"):
-        gain([0.8, 0.9], {"a": [0.8]})
+        gain([0.8, 0.9], {"a": [0.8]}, metric="accuracy")
 
 
 def _frame(n=150, seed=0):
@@ -100,7 +101,7 @@ def test_report_has_the_ensemble_gain_table(tmp_path):
     report = json.loads((folder / "report.json").read_text())
     found = report["ensemble_gain"]["vote"]
     assert list(report["ensemble_gain"]) == ["vote"] and found["metric"] == "accuracy"
-    expected = gain(results[0].folds, results[0].members)
+    expected = gain(results[0].folds, results[0].members, metric=results[0].metric)
     assert found["gain_mean"] == expected["gain_mean"]
     md = (folder / "report.md").read_text()
     assert "## Ensemble gain" in md
@@ -111,8 +112,9 @@ def test_report_has_the_ensemble_gain_table(tmp_path):
 
 
 def test_gain_line_reads_the_numbers():
-    from kagglekit.ensembling.members import gain_line
+    from kagglekit.evaluation.members import gain_line
 
-    found = gain([0.80, 0.82, 0.84], {"a": [0.78, 0.80, 0.85], "b": [0.70, 0.70, 0.70]})
+    found = gain([0.80, 0.82, 0.84], {"a": [0.78, 0.80, 0.85], "b": [0.70, 0.70, 0.70]},
+                 metric="accuracy")
     assert gain_line(found) == ("gain over the best member (a, 0.8100): +0.0100 ± 0.0141 "
                                 "(+1.23 %), better in 2 of 3 folds")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kagglekit.evaluation.metrics import Metric, get_metric
+
 GAIN_TEXT = ("Each ensemble against its best member (the member with the best mean score "
              "over the folds, picked after the fact), scored on the same test rows of every "
              "fold: gain = ensemble − best member per fold (positive: the ensemble is better), "
@@ -75,13 +77,12 @@ def member_scores(pipeline, X, y, score: Callable) -> dict[str, float] | None:
 
 
 def gain(ensemble: list[float], members: dict[str, list[float]], *,
-         lower_is_better: bool = False) -> dict | None:
+         metric: str | Metric) -> dict | None:
     """How much better an ensemble scored than its best member, fold by fold.
 
     The best member is the one with the best mean over folds (chosen after the fact, which
-    favours the member). The gain of each fold is ensemble − best member (best member −
-    ensemble for a lower-is-better metric), so a positive gain always means the ensemble
-    is better.
+    favours the member). The gain of each fold is ``metric.sign * (ensemble − best
+    member)``, so a positive gain always means the ensemble is better.
 
     Parameters
     ----------
@@ -89,8 +90,8 @@ def gain(ensemble: list[float], members: dict[str, list[float]], *,
         The ensemble's score per fold.
     members : dict
         Member name -> its score per fold (the same folds).
-    lower_is_better : bool
-        True for losses and errors (log loss, RMSE).
+    metric : str or Metric
+        What the scores are; its direction decides which is better.
 
     Returns
     -------
@@ -108,8 +109,8 @@ def gain(ensemble: list[float], members: dict[str, list[float]], *,
     means = {name: float(np.mean(v)) for name, v in members.items()}
     if any(len(v) != len(scores) for v in members.values()):
         raise ValueError("every member needs one score per fold of the ensemble")
-    best = (min if lower_is_better else max)(means, key=means.get)
-    sign = -1.0 if lower_is_better else 1.0
+    sign = get_metric(metric).sign
+    best = max(means, key=lambda name: sign * means[name])  # the first of equal means
     folds = sign * (scores - np.asarray(members[best], dtype=float))
     best_mean = means[best]
     return {
