@@ -42,8 +42,10 @@ def small_titanic(titanic):
 
 
 @pytest.fixture(autouse=True)
-def _no_data_dir_env(monkeypatch):
+def _no_data_dir_env(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("KAGGLEKIT_DATA_DIR", raising=False)
+    # every competition run keeps a run folder: never in the checkout
+    monkeypatch.setenv("KAGGLEKIT_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:

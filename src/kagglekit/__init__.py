@@ -3,7 +3,7 @@
 The public API::
 
     from kagglekit import make_pipeline, load_dataset, evaluate, save, load, list_pipelines
-    from kagglekit import run_competition
+    from kagglekit import run_competition, load_run
 
 Importing kagglekit is light: each name is imported when first used (PEP 562), so
 ``import kagglekit`` and ``kagglekit --help`` load neither scikit-learn nor TensorFlow.
@@ -19,6 +19,7 @@ _PUBLIC = {
     "list_pipelines": "kagglekit.pipelines",
     "load": "kagglekit.persistence",
     "load_dataset": "kagglekit.data",
+    "load_run": "kagglekit.runs",
     "make_pipeline": "kagglekit.pipelines",
     "run_competition": "kagglekit.jobs.competition",
     "save": "kagglekit.persistence",

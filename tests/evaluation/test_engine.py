@@ -71,9 +71,21 @@ def test_the_deadline_rule_stops_before_a_fold_that_would_end_past_it():
     assert len(done) == 3
 
 
+def test_each_fold_model_can_be_kept_before_it_is_let_go():
+    X, y, splits = _data()
+    kept = engine.run_folds(LogisticRegression(), X, y, splits, "binary",
+                            metrics=("accuracy",), keep=_coefficients)
+    assert [o["kept"][0] for o in kept] == [0, 1, 2]
+    assert all(o["kept"][1].shape == (1, 3) for o in kept)  # the fitted fold model's
+
+
+def _coefficients(pipeline, fold):
+    return fold, pipeline.coef_
+
+
 def test_a_cluster_is_a_backend_of_the_same_runner():
     class Cluster:
-        def run(self, key, pipeline, splits, task, metrics, *, deadline, on_fold):
+        def run(self, key, pipeline, splits, task, metrics, *, deadline, on_fold, keep):
             self.asked = (key, task, metrics, deadline)
             return ["outcome"] * len(splits)
 

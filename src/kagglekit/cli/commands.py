@@ -143,6 +143,8 @@ def cmd_train(args) -> None:
 def cmd_predict(args) -> None:
     from kagglekit.jobs.predict import predict_chunks, write_predictions
 
+    if Path(args.model_path).is_dir():
+        return predict_with_run(args)
     if args.model_path == "tabular":
         from kagglekit.jobs.train import fit
 
@@ -171,6 +173,44 @@ def cmd_predict(args) -> None:
     finally:
         progress.close()
     print(f"predictions: {args.out} ({rows} rows)")
+
+
+def predict_with_run(args) -> None:
+    """``predict RUN_DIR new.csv``: the run's fold models and blend, in the submission's
+    format."""
+    if args.set:
+        raise KagglekitError("--set works with `predict tabular`; a run's models keep the "
+                             "settings they were trained with")
+    refuse_tabular_options(args)
+    from kagglekit.data.base import read_plain_csv
+    from kagglekit.fileio import write_text_atomic
+    from kagglekit.runs import load_run
+
+    run = load_run(args.model_path)
+    frame = run.submission(read_plain_csv(args.input))
+    if not args.out:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    write_text_atomic(Path(args.out), frame.to_csv(index=False), overwrite=args.force)
+    print(f"predictions: {args.out} ({len(frame)} rows)")
+
+
+def cmd_runs(args) -> None:
+    from kagglekit.runs import list_runs
+
+    runs = list_runs(args.competition, args.runs_dir)
+    if not runs:
+        print(f"no stored runs of {args.competition} (run --competition {args.competition} "
+              "writes one)")
+        return
+    for run in runs:
+        info = run.info
+        print(f"{run.path}  {info['created']}  {info['metric']['name']} "
+              f"{info['blend']['method']} {info['blend']['oof_score']:.4f}  folds "
+              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}")
+        for row in run.leaderboard().itertuples():
+            score = "skipped" if row.skipped else f"{row.mean:.4f} ± {row.std:.4f}"
+            print(f"    {row.model:<10} {score:<18} weight {row.weight:.2f}")
 
 
 def cmd_search(args) -> None:
@@ -256,9 +296,9 @@ def cmd_competitions(args) -> None:
 def cmd_run(args) -> None:
     if args.competition:
         return run_competition(args)
-    if args.metric or args.time_limit or args.models or args.report:
-        raise KagglekitError("--metric, --time-limit, --models and --report go with "
-                             "--competition NAME")
+    if args.metric or args.time_limit or args.models or args.report or args.runs_dir:
+        raise KagglekitError("--metric, --time-limit, --models, --report and --runs-dir go "
+                             "with --competition NAME")
     from kagglekit.jobs.run import run
 
     spec = job_spec(args, args.pipeline or DEFAULT_PIPELINE)
@@ -281,7 +321,8 @@ def run_competition(args) -> None:
                      time_limit=args.time_limit, models=models, folds=args.folds,
                      seed=args.seed, report=args.report, target=args.target,
                      id_column=args.id, drop=tuple(args.drop), backend=args.backend,
-                     scheduler=args.scheduler, log=progress.line, on_fold=progress.fold)
+                     scheduler=args.scheduler, log=progress.line, on_fold=progress.fold,
+                     runs_dir=args.runs_dir)
     finally:
         progress.close()
     print("\n".join(result.lines()))
@@ -328,4 +369,4 @@ def cmd_experiment(args) -> None:
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
             "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run,
-            "experiment": cmd_experiment, "search": cmd_search}
+            "experiment": cmd_experiment, "search": cmd_search, "runs": cmd_runs}

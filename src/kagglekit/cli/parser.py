@@ -99,10 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--jobs", type=count, default=1, help="folds in parallel (processes)")
     _add_backend(se)
 
-    pr = add("predict", help="predict a CSV with a saved model")
+    pr = add("predict", help="predict a CSV with a saved model or a competition run's folder")
     pr.add_argument("model_path", metavar="MODEL",
-                    help="a .joblib model saved by `kagglekit train`, or `tabular` to fit "
-                         "--csv first")
+                    help="a .joblib model saved by `kagglekit train`, a run folder of `run "
+                         "--competition` (runs/NAME/STAMP: its fold models and blend, in the "
+                         "submission's format), or `tabular` to fit --csv first")
     pr.add_argument("input", help="CSV with the columns the model was trained on "
                                   "(read in chunks; any size)")
     pr.add_argument("--out", metavar="PATH", help="output CSV (default: standard output)")
@@ -187,6 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="models to cross-validate and blend (default: "
                            f"{','.join(default_models())}); see --model for each one")
     comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
+    comp.add_argument("--runs-dir", metavar="DIR",
+                      help="where the run folder goes, DIR/NAME/STAMP (default: "
+                           "$KAGGLEKIT_RUNS_DIR, else runs/)")
+
+    rs = plain("runs", help="the stored runs of a competition: models, CV scores, the blend, "
+                            "the folds' fingerprint")
+    rs.add_argument("competition")
+    rs.add_argument("--runs-dir", metavar="DIR",
+                    help="where run folders are (default: $KAGGLEKIT_RUNS_DIR, else runs/)")
     return parser
 
 

@@ -11,6 +11,7 @@ submission: ``(n, k)`` probabilities in ``classes_`` order, or values.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -97,7 +98,7 @@ def output(pipeline, X, task: str) -> np.ndarray:
 
 
 def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
-                  summary: bool = False, predict=None, metrics=None) -> dict:
+                  summary: bool = False, predict=None, metrics=None, keep=None) -> dict:
     """Fit ``pipeline`` (in place) on the training rows and score it on the test rows.
 
     Returns :func:`scores`' dict (of ``metrics``, the first the headline) plus ``members``
@@ -106,7 +107,8 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
     ensemble of networks: the members' totals), ``history`` (per-epoch losses and the kept
     epoch) and, with ``summary``, the layer table. With ``predict`` (more rows, e.g. a
     competition's test set), ``predicted`` holds the fitted model's :func:`output` for them.
-    The Keras session is released after.
+    With ``keep``, ``kept`` holds what ``keep(fitted pipeline)`` returns (a run folder's
+    file of the fold model). The Keras session is released after.
     """
     from kagglekit.models.dense import layer_summary
 
@@ -142,18 +144,21 @@ def fit_and_score(pipeline, X_train, y_train, X_test, y_test, task: str, *,
             "val_loss": [round(float(v), 6) for v in history.get("val_loss", [])],
             "best_epoch": int(getattr(model, "best_epoch_", len(history.get("loss", []))))},
     }
+    if keep is not None:  # e.g. saved into a run folder, before Keras lets the model go
+        outcome["kept"] = keep(pipeline)
     release_keras(pipeline)  # everything needed is in `outcome`; memory stays flat over folds
     return outcome
 
 
 def fit_fold(pipeline, X, y, train, held, task: str, metrics=None, *,
-             summary: bool = False, X_test=None) -> dict:
+             summary: bool = False, X_test=None, keep=None) -> dict:
     """The one per-fold worker: :func:`fit_and_score` of ``pipeline`` (fitted in place) on
     the rows ``train`` of ``X, y``, scored on the rows ``held``; with ``X_test``, the fold's
     model also predicts those rows (``predicted``). Every way of running folds (here, joblib
-    workers, a Dask cluster: :mod:`kagglekit.evaluation.remote`) calls this."""
+    workers, a Dask cluster: :mod:`kagglekit.evaluation.remote`) calls this. ``keep``: see
+    :func:`fit_and_score`."""
     return fit_and_score(pipeline, rows(X, train), y[train], rows(X, held), y[held], task,
-                         summary=summary, metrics=metrics, predict=X_test)
+                         summary=summary, metrics=metrics, predict=X_test, keep=keep)
 
 
 def out_of_time(deadline: float | None, now: float, pace: float = 0.0) -> bool:
@@ -167,7 +172,8 @@ def out_of_time(deadline: float | None, now: float, pace: float = 0.0) -> bool:
 def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: int = 1,
               backend: str = "loky", scheduler: str | None = None, cluster=None,
               key: str = "model", on_fold=None, metrics=None, X_test=None,
-              deadline: float | None = None, clock=time.perf_counter) -> list[dict]:
+              deadline: float | None = None, clock=time.perf_counter,
+              keep=None) -> list[dict]:
     """:func:`fit_fold` of a clone of ``pipeline`` on each ``(train, held)`` split: the
     outcomes in fold order.
 
@@ -181,10 +187,12 @@ def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: in
     outcome's ``predicted``.
     ``deadline`` (a ``clock()`` value; not with joblib): when :func:`out_of_time` says so,
     :class:`OutOfTime` is raised with the number of folds done.
+    ``keep(fitted pipeline, fold)`` (picklable for joblib and a cluster): what it returns for
+    each fold is in that outcome's ``kept``.
     """
     if cluster is not None:
         return cluster.run(key, pipeline, splits, task, metrics, deadline=deadline,
-                           on_fold=on_fold)
+                           on_fold=on_fold, keep=keep)
     if n_jobs == 1 and backend == "loky":
         outcomes, start = [], clock()
         for i, (train, held) in enumerate(splits):
@@ -193,15 +201,19 @@ def run_folds(pipeline, X, y: np.ndarray, splits: list, task: str, *, n_jobs: in
                 raise OutOfTime(f"{i} of {len(splits)} folds in {now - start:.0f} s; the "
                                 "rest would not finish within the time limit", done=i)
             outcomes.append(fit_fold(clone(pipeline), X, y, train, held, task, metrics,
-                                     summary=i == 0, X_test=X_test))
+                                     summary=i == 0, X_test=X_test, keep=_for_fold(keep, i)))
             if on_fold is not None:
                 on_fold(i + 1, len(splits))
         return outcomes
     with parallel_backend(backend, scheduler):
         return Parallel(n_jobs=n_jobs)(
             delayed(fit_fold)(clone(pipeline), X, y, train, held, task, metrics,
-                              summary=i == 0, X_test=X_test)
+                              summary=i == 0, X_test=X_test, keep=_for_fold(keep, i))
             for i, (train, held) in enumerate(splits))
+
+
+def _for_fold(keep, fold: int):
+    return None if keep is None else functools.partial(keep, fold=fold)
 
 
 def out_of_fold(outcomes: list[dict], splits: list, n: int) -> np.ndarray:

@@ -22,6 +22,7 @@ OpenMP and BLAS pools, a GBDT's ``n_jobs`` and TensorFlow's thread pools are set
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -96,17 +97,18 @@ class ClusterFolds:
             raise _lost(self.address, exc) from None
 
     def run(self, model: str, pipeline, splits, task: str, metrics, *,
-            deadline: float | None = None, on_fold=None) -> list[dict]:
+            deadline: float | None = None, on_fold=None, keep=None) -> list[dict]:
         """The outcomes of ``model``'s folds (sent now, unless :meth:`submit` sent them
         already): what :func:`~kagglekit.evaluation.engine.run_folds` returns."""
         if model not in self.sent:
-            self.submit(model, pipeline, splits, task, metrics)
+            self.submit(model, pipeline, splits, task, metrics, keep=keep)
         return self.gather(self.sent.pop(model), deadline=deadline, on_fold=on_fold)
 
-    def submit(self, model: str, pipeline, splits, task: str, metrics) -> Sent:
+    def submit(self, model: str, pipeline, splits, task: str, metrics, *, keep=None) -> Sent:
         """One task per fold of ``pipeline`` (a seeded, unfitted pipeline), sent now and
         kept under ``model`` for :meth:`run`. A pipeline that cannot be pickled is a one-line
-        error naming ``model``."""
+        error naming ``model``. ``keep(fitted pipeline, fold)`` runs on the worker (a run
+        folder must then be on a file system the workers share)."""
         from distributed.protocol.pickle import dumps
 
         try:
@@ -116,7 +118,7 @@ class ClusterFolds:
                                  f"({type(exc).__name__}: {str(exc).splitlines()[0]}); define "
                                  "it in an importable module, or run without --backend dask"
                                  ) from None
-        sent = Sent(model, pipeline, list(splits), task, tuple(metrics or ()))
+        sent = Sent(model, pipeline, list(splits), task, tuple(metrics or ()), keep)
         sent.futures = [self._send(sent, i) for i in range(len(sent.splits))]
         self.sent[model] = sent
         return sent
@@ -124,8 +126,9 @@ class ClusterFolds:
     def _send(self, sent: Sent, i: int):
         X, y, X_test = self.data
         train, held = sent.splits[i]
+        keep = None if sent.keep is None else functools.partial(sent.keep, fold=i)
         return self.client.submit(remote_fold, sent.pipeline, X, y, X_test, train, held,
-                                  sent.task, sent.metrics, i == 0, pure=False,
+                                  sent.task, sent.metrics, i == 0, keep, pure=False,
                                   key=f"{sent.model}-fold{i + 1}-{uuid.uuid4().hex[:8]}")
 
     def gather(self, sent: Sent, *, deadline: float | None = None,
@@ -209,11 +212,12 @@ class Sent:
     splits: list = field(repr=False)
     task: str
     metrics: tuple
+    keep: object = field(default=None, repr=False)
     futures: list = field(default_factory=list, repr=False)
     resent: int = 0
 
 
-def remote_fold(pipeline, X, y, X_test, train, held, task, metrics, summary):
+def remote_fold(pipeline, X, y, X_test, train, held, task, metrics, summary, keep=None):
     """One fold on a worker, with the worker's threads: the engine's outcome plus
     ``where`` (the worker's address)."""
     from threadpoolctl import threadpool_limits
@@ -224,7 +228,7 @@ def remote_fold(pipeline, X, y, X_test, train, held, task, metrics, summary):
     use_threads(pipeline, threads)
     with threadpool_limits(limits=threads):
         outcome = fit_fold(pipeline, X, y, train, held, task, list(metrics) or None,
-                           summary=summary, X_test=X_test)
+                           summary=summary, X_test=X_test, keep=keep)
     outcome["where"] = where
     return outcome
 

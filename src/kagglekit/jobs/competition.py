@@ -16,13 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from kagglekit.errors import KagglekitError
+from kagglekit.jobs.competition_checks import (
+    check_folds,
+    check_options,
+    check_shift,
+    drop_columns,
+    labelled_rows,
+    warn_leaks,
+)
 from kagglekit.jobs.competition_files import (
     default_metric_for,
     find_metric,
     read_competition,
+    run_summary,
     write_competition_submission,
 )
 from kagglekit.jobs.competition_models import (
@@ -30,6 +37,7 @@ from kagglekit.jobs.competition_models import (
     model_factories,
     resolve_models,
 )
+from kagglekit.runs.store import RunWriter
 from kagglekit.submissions.checks import check_competition_files
 
 __all__ = ["run_competition", "CompetitionResult"]
@@ -44,7 +52,8 @@ class CompetitionResult:
     blend's out-of-fold score; ``submission``: the written file; ``report_dir``: the report's
     folder (written from this result, when one was asked for); ``seconds``: from the start
     to the written submission (and, with a report, the importance measurement);
-    ``importance`` and ``shifted``: what the report draws.
+    ``importance`` and ``shifted``: what the report draws; ``run_dir``: the run folder
+    (:mod:`kagglekit.runs`), which keeps every fold model and prediction.
     """
 
     competition: str
@@ -62,6 +71,7 @@ class CompetitionResult:
     seed: int = 0
     shift: object = None
     report_dir: Path | None = None
+    run_dir: Path | None = None
     y: np.ndarray | None = field(default=None, repr=False)
     importance: dict | None = None
     shifted: dict | None = field(default=None, repr=False)
@@ -98,7 +108,10 @@ class CompetitionResult:
         limit = f" of the {self.time_limit:g} s limit" if self.time_limit else ""
         out.append(f"time: {self.seconds:.1f} s{limit}")
         if self.report_dir:
-            out.append(f"report:     {self.report_dir / 'report.md'} (also report.json)")
+            out.append(f"report:     {self.report_dir / 'report.html'} (also report.md, "
+                       "report.json)")
+        if self.run_dir:
+            out.append(f"run:        {self.run_dir}")
         out.append(f"submission: {self.submission}")
         return out
 
@@ -107,7 +120,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     time_limit: float | None = None, models=None, folds: int = 5,
                     seed: int = 0, report=None, submissions="submissions", target=None,
                     id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
-                    log=None, on_fold=None, clock=time.perf_counter) -> CompetitionResult:
+                    log=None, on_fold=None, clock=time.perf_counter,
+                    runs_dir=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
     The steps: check the options, read the three files, settle the layout and the metric,
@@ -155,6 +169,11 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         ``on_fold(model, done, total)`` after each fold.
     clock : callable, default=time.perf_counter
         Where the run reads time (the time limit's budget and the run's seconds).
+    runs_dir : path, optional
+        Where the run folder goes: ``RUNS/NAME/STAMP/`` (default ``$KAGGLEKIT_RUNS_DIR``,
+        else ``runs/``; :mod:`kagglekit.runs.store`): every fold model, the out-of-fold and
+        test predictions, the folds and the blend, for ``kagglekit predict RUN_DIR`` and
+        :func:`kagglekit.load_run`.
 
     Returns
     -------
@@ -209,27 +228,39 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     shift = check_shift(X, test, layout, say)
     leaks = warn_leaks(X, y, layout)
     factories = model_factories(specs, layout, train)
-    with cluster_folds(backend, scheduler, X, y, test, clock=clock) as cluster:
-        runs = cross_validate_models(specs, factories, context, say=say, on_fold=on_fold,
-                                     cluster=cluster)
-    done = [r for r in runs if not r.skipped]
-    blend, gains = blend_runs(done, context)
-    path = write_competition_submission(layout, test, blend.combine({r.name: r.test
-                                                                      for r in done}),
-                                        sample, name=name, metric=chosen.name,
-                                        cv_score=blend.oof_score, models=done, blend=blend,
-                                        folder=submissions)
-    importance = shifted = None
-    if report:
-        importance = explain_strongest(done, blend, context)
-        if shift.warns and shift.columns:
-            column = next(iter(shift.columns))
-            shifted = {"column": column, "train": X[column].head(20_000).tolist(),
-                       "test": test[column].head(20_000).tolist()}
+    store = RunWriter(name, runs_dir)
+    try:
+        with cluster_folds(backend, scheduler, X, y, test, clock=clock) as cluster:
+            runs = cross_validate_models(specs, factories, context, say=say, on_fold=on_fold,
+                                         cluster=cluster, store=store)
+        done = [r for r in runs if not r.skipped]
+        blend, gains = blend_runs(done, context)
+        path = write_competition_submission(layout, test, blend.combine({r.name: r.test
+                                                                          for r in done}),
+                                            sample, name=name, metric=chosen.name,
+                                            cv_score=blend.oof_score, models=done,
+                                            blend=blend, folder=submissions)
+        importance = shifted = None
+        if report:
+            importance = explain_strongest(done, blend, context)
+            if shift.warns and shift.columns:
+                column = next(iter(shift.columns))
+                shifted = {"column": column, "train": X[column].head(20_000).tolist(),
+                           "test": test[column].head(20_000).tolist()}
+        seconds = clock() - start
+        summary = run_summary(name, context, layout, runs, blend, gains, source=source,
+                              submission=path, data_dir=data_dir, time_limit=time_limit,
+                              seconds=seconds)
+        run_dir = store.finish(summary, ids=X[layout.id_column], test_ids=test[layout.id_column],
+                               splits=context.splits, runs=done, classes=context.classes,
+                               blend=blend)
+    except BaseException:
+        store.abandon()
+        raise
     result = CompetitionResult(
         name, chosen.name, source, layout, runs, blend, gains, blend.oof_score, path,
-        seconds=clock() - start, time_limit=time_limit, leaks=leaks, seed=seed, shift=shift,
-        report_dir=report, y=y, importance=importance, shifted=shifted)
+        seconds=seconds, time_limit=time_limit, leaks=leaks, seed=seed, shift=shift,
+        report_dir=report, run_dir=run_dir, y=y, importance=importance, shifted=shifted)
     if report:
         from kagglekit.reports.competition import write_competition_report
 
@@ -237,48 +268,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     return result
 
 
-def check_options(*, folds: int, seed: int, time_limit: float | None) -> None:
-    """One line for an option value a run cannot use, before any file is read."""
-    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or folds < 2:
-        raise KagglekitError(f"--folds must be a whole number, 2 or more (got {folds!r}): "
-                             "cross-validation needs at least two folds")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
-            or not 0 <= seed < 2**32:
-        raise KagglekitError(f"--seed must be a whole number from 0 to 2**32 - 1 (got "
-                             f"{seed!r})")
-    if time_limit is not None and not (isinstance(time_limit, int | float)
-                                       and 0 < time_limit < float("inf")):
-        raise KagglekitError(f"--time-limit must be a positive number of seconds (got "
-                             f"{time_limit!r})")
 
 
-def labelled_rows(train: pd.DataFrame, target: str) -> pd.DataFrame:
-    """The rows of train.csv that have a target; the others are left out with a warning."""
-    import warnings
-
-    missing = train[target].isna().to_numpy()
-    if not missing.any():
-        return train
-    warnings.warn(f"{int(missing.sum())} of {len(train)} rows of train.csv have no {target!r}; "
-                  "they are left out of training", UserWarning, stacklevel=3)
-    return train[~missing].reset_index(drop=True)
 
 
-def check_folds(y, task: str, folds: int) -> None:
-    """One line when train.csv has too few rows (or rows of a class) for ``folds`` folds."""
-    if len(y) < folds:
-        raise KagglekitError(f"train.csv has {len(y)} rows with a target, fewer than the "
-                             f"{folds} folds; use --folds {max(len(y), 2)} or fewer, or more "
-                             "rows")
-    if task != "regression":
-        labels, counts = np.unique(y, return_counts=True)
-        if counts.min() < folds:
-            rare = labels[np.argmin(counts)]
-            rare = rare.item() if isinstance(rare, np.generic) else rare
-            raise KagglekitError(f"class {rare!r} has {counts.min()} "
-                                 f"rows in train.csv, fewer than the {folds} folds; use "
-                                 f"--folds {max(int(counts.min()), 2)} or fewer (every fold "
-                                 "needs every class)")
 
 
 def explain_strongest(done, blend, context) -> dict | None:
@@ -318,35 +311,8 @@ def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
     return layout, get_metric(found), source
 
 
-def check_shift(X, test, layout, say):
-    """Adversarial validation (:mod:`kagglekit.evaluation.shift`) before training: a warning
-    naming the columns when test.csv's rows differ from train.csv's, else one line."""
-    import warnings
-
-    from kagglekit.evaluation.shift import adversarial_validation
-
-    shift = adversarial_validation(X, test, ignore=[layout.id_column])
-    if shift.warns:
-        warnings.warn(shift.line(), UserWarning, stacklevel=3)
-    else:
-        say(shift.line())
-    return shift
 
 
-def warn_leaks(X, y, layout) -> list:
-    """A warning for each column that alone predicts the target almost perfectly."""
-    import warnings
-
-    from kagglekit.evaluation.leakage import find_leaks
-
-    leaks = find_leaks(X, y, task=layout.task, id_column=layout.id_column)
-    for leak in leaks:
-        warnings.warn(f"column {leak.column!r} alone predicts {layout.target!r} almost "
-                      f"perfectly ({leak.metric} {leak.score:.3f} out of fold): it is usually "
-                      f"known only after the fact; drop it (--drop {leak.column}) unless "
-                      "test.csv really has it",
-                      UserWarning, stacklevel=3)
-    return leaks
 
 
 def blend_runs(done: list, context):
@@ -368,22 +334,4 @@ def blend_runs(done: list, context):
                          classes=context.classes), {}
     return choose_blend(oof, context.y, list(context.splits), context.metric,
                         classes=context.classes)
-
-
-def drop_columns(name: str, train: pd.DataFrame, test: pd.DataFrame, drop):
-    """train.csv and test.csv without the ``drop`` columns (test.csv may lack them)."""
-    drop = list(drop or ())
-    if not drop:
-        return train, test
-    from kagglekit.pipelines import list_pipelines
-
-    missing = [c for c in drop if c not in train.columns]
-    if missing:
-        raise KagglekitError(f"--drop: train.csv has no column {missing[0]!r}; its columns: "
-                             f"{', '.join(map(str, train.columns))}")
-    if any(s.task.dataset == name for s in list_pipelines()):
-        raise KagglekitError(f"--drop does not go with {name}'s engineered pipelines, which "
-                             "choose their own columns; drop --drop")
-    return train.drop(columns=drop), test.drop(columns=[c for c in drop if c in test])
-
 

@@ -150,3 +150,36 @@ def write_competition_submission(layout, test, output, sample, *, name: str, met
         "blend": {"method": blend.method, "weights": blend.weights},
         "created": timestamp(), "versions": package_versions()})
     return path
+
+
+def run_summary(name: str, context, layout, runs, blend, gains, *, source: str, submission,
+                data_dir, time_limit, seconds: float) -> dict:
+    """``run.json``'s content (:mod:`kagglekit.runs.store` adds the fold fingerprint)."""
+    from kagglekit.fileio import sha256_of, timestamp
+    from kagglekit.persistence import plain_params
+    from kagglekit.versions import package_versions
+
+    folder = competition_folder(name, data_dir)
+    files = {f"{part}_sha256": sha256_of(folder / f"{part}.csv")
+             for part in ("train", "test") if (folder / f"{part}.csv").is_file()}
+    metric = context.metric
+    return {
+        "competition": name, "created": timestamp(),
+        "metric": {"name": metric.name, "label": metric.label, "direction": metric.direction,
+                   "source": source},
+        "folds": len(context.splits), "seed": context.seed, **files,
+        "layout": layout.to_dict(),
+        "models": [{"name": r.name, "pipeline": r.pipeline, "library": r.spec.library,
+                    "skipped": r.skipped, "trained_folds": r.trained_folds,
+                    "budget": None if r.allotment is None else r.allotment.to_dict(),
+                    **({} if r.skipped else {
+                        "fold_scores": r.fold_scores, "mean": r.mean, "std": r.std,
+                        "seconds": round(r.seconds, 2), "seeds": r.seeds, "files": r.files,
+                        "params": plain_params(r.factory())})}
+                   for r in runs],
+        "blend": {"method": blend.method, "weights": blend.weights,
+                  "oof_score": blend.oof_score,
+                  "honest_gain": {m: g.to_dict() for m, g in gains.items()}},
+        "versions": package_versions(), "submission": str(submission),
+        "time_limit": time_limit, "seconds": round(seconds, 2),
+    }

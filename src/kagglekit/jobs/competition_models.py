@@ -26,7 +26,8 @@ class ModelRun:
     time limit), ``seeds`` how many seeds its outputs average, ``trained_folds`` how many
     folds it fitted (a model skipped by the planner fitted none); ``histories`` a network's
     losses per epoch, one dict per fold; ``where`` names where each fold ran (a Dask
-    worker's address, or ``"local"``; extra seeds' folds follow).
+    worker's address, or ``"local"``; extra seeds' folds follow); ``files`` its fold models
+    in the run folder, in the same order.
     """
 
     spec: object
@@ -41,6 +42,7 @@ class ModelRun:
     trained_folds: int = 0
     histories: list = field(default_factory=list, repr=False)
     where: list = field(default_factory=list)
+    files: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -148,15 +150,16 @@ def model_factories(specs, layout, train) -> dict:
 
 
 def cross_validate_model(pipeline, context, *, deadline: float | None = None, cluster=None,
-                         on_fold=None, key: str = "model") -> dict:
+                         on_fold=None, key: str = "model", keep=None) -> dict:
     """A model's folds through the engine's one fold runner
     (:func:`kagglekit.evaluation.engine.run_folds`, here or on a Dask ``cluster``): each
     fold's model scores its held-out rows and predicts the test rows.
 
     Returns ``oof`` (every training row's held-out output), ``test`` (the fold models'
     average output on the test rows), ``fold_scores``, ``where`` (each fold's worker, or
-    ``"local"``), ``seconds``, ``histories`` and ``trained_folds``; or ``skipped`` when the
-    folds' pace says they would end past ``deadline``.
+    ``"local"``), ``seconds``, ``histories``, ``trained_folds`` and ``files`` (what
+    ``keep(fold model, fold)`` returned for each fold); or ``skipped`` when the folds' pace
+    says they would end past ``deadline``.
     """
     from kagglekit.errors import OutOfTime
     from kagglekit.evaluation.engine import out_of_fold, run_folds
@@ -167,7 +170,7 @@ def cross_validate_model(pipeline, context, *, deadline: float | None = None, cl
         outcomes = run_folds(pipeline, context.X, context.y, context.splits, context.task,
                              metrics=(context.metric.name,), X_test=context.test,
                              deadline=deadline, on_fold=on_fold, cluster=cluster, key=key,
-                             clock=clock)
+                             clock=clock, keep=keep)
     except OutOfTime as exc:
         return {"skipped": f"stopped after training: {exc}", "trained_folds": exc.done}
     return {"oof": out_of_fold(outcomes, context.splits, len(context.y)),
@@ -175,7 +178,8 @@ def cross_validate_model(pipeline, context, *, deadline: float | None = None, cl
             "fold_scores": [o[context.metric.name] for o in outcomes],
             "seconds": clock() - start, "trained_folds": len(context.splits),
             "where": [o.get("where", "local") for o in outcomes],
-            "histories": [o["history"] for o in outcomes if o.get("history")]}
+            "histories": [o["history"] for o in outcomes if o.get("history")],
+            "files": [o["kept"] for o in outcomes if "kept" in o]}
 
 
 def _set_budget(pipeline, seconds: float) -> None:
@@ -184,21 +188,23 @@ def _set_budget(pipeline, seconds: float) -> None:
     final_estimator(pipeline, template=True).set_params(max_seconds=max(float(seconds), 0.5))
 
 
-def cross_validate_models(specs, factories, context, *, say, cluster=None,
-                          on_fold=None) -> list[ModelRun]:
+def cross_validate_models(specs, factories, context, *, say, cluster=None, on_fold=None,
+                          store=None) -> list[ModelRun]:
     """Each model (``specs``, fastest first; ``factories``: name -> unfitted pipeline) on the
     context's folds; with the context's budget, each model's share is decided before it
     trains and left-over time buys more seeds of the best model. On a Dask ``cluster``
     (:class:`~kagglekit.evaluation.remote.ClusterFolds`) without a budget, every model's
     folds are sent at once. When no model runs, the training rows' class shares (or mean),
-    so a valid submission is still written."""
+    so a valid submission is still written. ``store`` (a
+    :class:`~kagglekit.runs.store.RunWriter`) keeps every fold model."""
     from kagglekit.seeding import seed_pipeline
 
     budget = context.budget
     if cluster is not None and budget is None:
         for spec in specs:
             cluster.submit(spec.name, seed_pipeline(factories[spec.name](), context.seed),
-                           context.splits, context.task, (context.metric.name,))
+                           context.splits, context.task, (context.metric.name,),
+                           keep=_keeper(store, spec.name, context.seed))
     runs = []
     for i, spec in enumerate(specs):
         run = ModelRun(spec, factories[spec.name])
@@ -212,21 +218,28 @@ def cross_validate_models(specs, factories, context, *, say, cluster=None,
             say(f"cross-validating {spec.name} ({spec.pipeline_name}) ...")
             _fill(run, cross_validate_model(pipeline, context, deadline=context.deadline,
                                             cluster=cluster, key=spec.name,
-                                            on_fold=_named(on_fold, spec.name)))
+                                            on_fold=_named(on_fold, spec.name),
+                                            keep=_keeper(store, spec.name, context.seed)))
             if not run.skipped:
                 say(f"  {context.metric.name} {run.mean:.4f} ± {run.std:.4f}  "
                     f"({run.seconds:.1f} s)")
         if run.skipped:
             say(f"  {spec.name} skipped: {run.skipped}")
+            if store is not None:
+                store.drop(spec.name)
         runs.append(run)
     if budget is not None:
-        bag_seeds(runs, context, say=say, on_fold=on_fold, cluster=cluster)
+        bag_seeds(runs, context, say=say, on_fold=on_fold, cluster=cluster, store=store)
     if all(r.skipped for r in runs):
-        runs.append(prior_run(context, say))
+        runs.append(prior_run(context, say, store))
     return runs
 
 
-def prior_run(context, say) -> ModelRun:
+def _keeper(store, model: str, seed: int):
+    return None if store is None else store.keeper(model, seed)
+
+
+def prior_run(context, say, store=None) -> ModelRun:
     """The training rows' class shares (or mean), cross-validated: the model of a run in
     which no other model finished in time."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -242,7 +255,8 @@ def prior_run(context, say) -> ModelRun:
 
     run = ModelRun(ModelSpec("prior", "the training rows' class shares or mean", None,
                              lambda plan: prior(), pipeline_name="prior"), prior)
-    _fill(run, cross_validate_model(prior(), context))
+    _fill(run, cross_validate_model(prior(), context,
+                                    keep=_keeper(store, "prior", context.seed)))
     return run
 
 
@@ -250,7 +264,7 @@ def _named(on_fold, model):
     return None if on_fold is None else (lambda done, total: on_fold(model, done, total))
 
 
-def bag_seeds(runs, context, *, say, on_fold=None, cluster=None):
+def bag_seeds(runs, context, *, say, on_fold=None, cluster=None, store=None):
     """Spend the time left on more seeds of the best model whose seed matters: each extra
     seed runs (with the same budget per fold) only when the model's measured seconds fit
     in what is left; its outputs are averaged into the model's, and the fold scores are
@@ -270,17 +284,22 @@ def bag_seeds(runs, context, *, say, on_fold=None, cluster=None):
             _set_budget(pipeline, best.allotment.max_seconds)
         say(f"bagging {best.name}: seed {best.seeds + 1} ({budget.left():.0f} s left) ...")
         extra = f"{best.name} seed {best.seeds + 1}"
+        seed = context.seed + best.seeds
         found = cross_validate_model(pipeline, context, deadline=budget.hard, cluster=cluster,
                                      key=f"{best.name}-seed{best.seeds + 1}",
-                                     on_fold=_named(on_fold, extra))
+                                     on_fold=_named(on_fold, extra),
+                                     keep=_keeper(store, best.name, seed))
         if "skipped" in found:
             say(f"  extra seed of {best.name} dropped: {found['skipped']}")
+            if store is not None:
+                store.drop_seed(best.name, seed)
             return
         n = best.seeds
         best.oof = (best.oof * n + found["oof"]) / (n + 1)
         best.test = (best.test * n + found["test"]) / (n + 1)
         best.seeds, best.seconds = n + 1, best.seconds + found["seconds"]
         best.where += found["where"]
+        best.files += found["files"]
         best.fold_scores = context.fold_scores(best.oof)
         say(f"  {best.name} × {best.seeds} seeds: {metric.name} {best.mean:.4f}")
 
@@ -291,4 +310,4 @@ def _fill(run: ModelRun, found: dict) -> None:
     if not run.skipped:
         run.oof, run.test, run.fold_scores = found["oof"], found["test"], found["fold_scores"]
         run.seconds, run.histories = found["seconds"], found.get("histories", [])
-        run.where = found["where"]
+        run.where, run.files = found["where"], found["files"]

@@ -1,0 +1,127 @@
+"""The run folder of a competition run (kagglekit.runs): what it holds, predicting new rows
+from a copy of it in a fresh process, listing runs, and one line for a broken folder."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from kagglekit.cli import main
+from kagglekit.errors import KagglekitError
+from kagglekit.jobs.competition import run_competition
+from kagglekit.runs import list_runs, load_run
+from tests.jobs.test_competition import _competition
+
+METRIC = {"binary": "roc_auc", "regression": "rmse", "multiclass": "log_loss"}
+
+
+@pytest.fixture(scope="module", params=["binary", "regression"])
+def stored(request, tmp_path_factory):
+    """A small competition's run: (the result, the data folder, test.csv)."""
+    tmp = tmp_path_factory.mktemp(request.param)
+    _, test, _ = _competition(tmp, request.param)
+    result = run_competition("comp", data_dir=tmp, metric=METRIC[request.param],
+                             models=["linear", "hgb"], folds=3, runs_dir=tmp / "runs",
+                             submissions=tmp / "subs")
+    return result, tmp, test
+
+
+def test_a_run_folder_keeps_its_folds_predictions_and_fold_models(stored):
+    result, tmp, _ = stored
+    folder = result.run_dir
+    assert folder.parent == tmp / "runs" / "comp" and not list(folder.parent.glob(".*"))
+    info = json.loads((folder / "run.json").read_text())
+    assert info["competition"] == "comp" and info["folds"] == 3 and info["seed"] == 0
+    assert len(info["fold_fingerprint"]) == 64 and len(info["train_sha256"]) == 64
+    assert [m["name"] for m in info["models"]] == ["linear", "hgb"]
+    for entry in info["models"]:
+        assert len(entry["files"]) == 3 and all((folder / f).is_file() for f in entry["files"])
+        assert entry["fold_scores"] == [r for r in result.runs
+                                        if r.name == entry["name"]][0].fold_scores
+    run = load_run(folder)
+    folds = run.folds
+    assert sorted(folds["fold"].unique()) == [0, 1, 2] and len(folds) == len(result.y)
+    assert list(run.oof.columns)[0] == "row" and len(run.oof) == len(result.y)
+    board = run.leaderboard()
+    sign = 1 if info["metric"]["direction"] == "higher" else -1
+    best = max(result.runs, key=lambda r: sign * r.mean)
+    assert board["model"].iloc[0] == best.name and set(board) >= {"mean", "std", "weight"}
+    assert dict(zip(board["model"], board["weight"], strict=True)) == {
+        n: result.blend.weights.get(n, 0.0) for n in ("linear", "hgb")}
+    assert f"run:        {folder}" in result.lines()
+
+
+def test_a_copied_run_predicts_its_submission_in_a_fresh_process(stored, tmp_path):
+    result, tmp, test = stored
+    copy = tmp_path / "elsewhere" / "my-run"
+    shutil.copytree(result.run_dir, copy)
+    out = tmp_path / "predicted.csv"
+    script = ("import sys, pandas as pd; from kagglekit import load_run; "
+              "run = load_run(sys.argv[1]); "
+              "run.submission(pd.read_csv(sys.argv[2])).to_csv(sys.argv[3], index=False)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLEKIT_")}
+    subprocess.run([sys.executable, "-c", script, str(copy), str(tmp / "comp" / "test.csv"),
+                    str(out)], check=True, cwd=tmp_path, env=env, timeout=300)
+    _same_submission(pd.read_csv(out), pd.read_csv(result.submission))
+
+
+def test_predict_takes_a_run_folder(stored, tmp_path, capsys):
+    result, tmp, _ = stored
+    out = tmp_path / "p.csv"
+    assert main(["predict", str(result.run_dir), str(tmp / "comp" / "test.csv"), "--out",
+                 str(out)]) == 0
+    _same_submission(pd.read_csv(out), pd.read_csv(result.submission))
+    assert main(["predict", str(result.run_dir), str(tmp / "comp" / "test.csv"), "--out",
+                 str(out)]) == 2  # never overwritten without --force
+    assert main(["runs", "comp", "--runs-dir", str(tmp / "runs")]) == 0
+    listed = capsys.readouterr().out
+    assert str(result.run_dir) in listed and "linear" in listed and "hgb" in listed
+    assert [r.path for r in list_runs("comp", tmp / "runs")] == [result.run_dir]
+
+
+def _same_submission(found: pd.DataFrame, expected: pd.DataFrame):
+    assert list(found.columns) == list(expected.columns) and len(found) == len(expected)
+    for column in expected.columns:
+        if pd.api.types.is_float_dtype(expected[column]):
+            np.testing.assert_allclose(found[column], expected[column], rtol=1e-6, atol=1e-6)
+        else:
+            assert (found[column] == expected[column]).all()
+
+
+def test_a_broken_run_folder_is_one_line(stored, tmp_path):
+    result, _, test = stored
+    copy = tmp_path / "run"
+    shutil.copytree(result.run_dir, copy)
+    model = copy / json.loads((copy / "run.json").read_text())["models"][0]["files"][0]
+    model.write_bytes(model.read_bytes() + b"changed")
+    with pytest.raises(KagglekitError) as changed:
+        load_run(copy).submission(test)
+    (copy / "oof.csv").unlink()
+    with pytest.raises(KagglekitError, match="lacks oof.csv") as missing:
+        load_run(copy)
+    with pytest.raises(KagglekitError, match="is not a run folder"):
+        load_run(tmp_path)
+    for error in (changed, missing):
+        assert "\n" not in str(error.value)
+
+
+def test_a_failed_run_leaves_no_run_folder(tmp_path):
+    _competition(tmp_path, "binary")
+
+    with pytest.raises(RuntimeError, match="cannot learn"):
+        run_competition("comp", data_dir=tmp_path, metric="accuracy", folds=3,
+                        models=["linear", ("broken", Broken())], runs_dir=tmp_path / "runs")
+    assert list((tmp_path / "runs" / "comp").iterdir()) == []  # the partial folder is gone
+
+
+class Broken(LogisticRegression):
+    """A classifier whose every fit fails (after the linear model's folds were saved)."""
+
+    def fit(self, X, y):
+        raise RuntimeError("this model cannot learn")
