@@ -33,6 +33,9 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _EXPERIMENT = ("an experiment trains its networks at their documented size (no option makes "
                "it small); tests/experiments runs each one with small settings")
 CANNOT_RUN = {
+    ("run", "--competition", "concrete", "--metric", "mae", "--models", "linear,hgb,lgbm",
+     "--quiet"): "a development table built by benchmarks/competitions.py, not a file of this "
+                 "test's; the same command runs on the tiny competition (run --competition NAME)",
     ("experiment", "overfitting"): _EXPERIMENT,
     ("--data-dir", "../shared/datasets", "experiment", "overfitting"): _EXPERIMENT,
 }
@@ -54,7 +57,7 @@ TINY_SPACE = {
     "titanic-dnn": "epochs: [1]\noptimizer__learning_rate: [0.001, 0.01]\n",
 }
 TINY_PARAMS = {"titanic-hgb": '{"model__max_iter": 10}', "titanic-logreg": '{"model__C": 3}'}
-PLACEHOLDERS = {"NAME": "tiny"}
+PLACEHOLDERS = {"NAME": "tiny", "STAMP": "example"}
 # The documented scheduler addresses all stand for the Dask scheduler of the test.
 SCHEDULERS = re.compile(r"^tcp://(HOST|SCHEDULER|127\.0\.0\.1):8786$")
 SUBMISSION = "submissions/20261125T213116Z_titanic-logreg_cv0.8193.csv"
@@ -155,6 +158,14 @@ def world(tmp_path_factory, titanic):
     rows.iloc[:-1].to_csv(root / "short.csv", index=False)
     _digits(root / "digits")
     (root / "models").mkdir()
+    with pytest.MonkeyPatch.context() as mp:  # a stored run: runs/tiny/example
+        mp.chdir(root)
+        assert main(["run", "--competition", "tiny", "--models", "linear", "--folds", "2",
+                     "--runs-dir", "runs", "--quiet"]) == 0
+        next((root / "runs" / "tiny").iterdir()).rename(root / "runs" / "tiny" / "example")
+        shutil.rmtree(root / "submissions")
+        (root / "submissions").mkdir()
+        rows.to_csv(root / SUBMISSION, index=False)
     for argv in (["train", "titanic-hgb", "--out", "models/hgb.joblib"],
                  ["train", "tabular", "--csv", "my.csv", "--target", "price", "--id", "row_id",
                   "--model", "logreg", "--out", "models/mine.joblib"]):

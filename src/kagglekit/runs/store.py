@@ -134,7 +134,7 @@ class RunWriter:
             for run in runs:
                 columns.update(output_columns(run.name, getattr(run, values), classes))
             write_text_atomic(self.partial / file,
-                              pd.DataFrame(columns).to_csv(index=False, float_format="%.17g"))
+                              pd.DataFrame(columns).to_csv(index=False, float_format="%.9g"))
         joblib.dump(blend, self.partial / "blend.joblib")
         write_json_atomic(self.partial / "run.json", {
             **summary, "format": RUN_FORMAT, "stamp": self.stamp,
