@@ -125,3 +125,25 @@ class Broken(LogisticRegression):
 
     def fit(self, X, y):
         raise RuntimeError("this model cannot learn")
+
+
+def test_a_run_takes_frames_instead_of_a_folder_and_scores_the_same(stored, tmp_path):
+    result, tmp, _ = stored
+    folder = tmp / "comp"
+    frames = {part: pd.read_csv(folder / f"{part}.csv")
+              for part in ("train", "test", "sample_submission")}
+    kept = {part: frame.copy() for part, frame in frames.items()}
+    again = run_competition("comp", metric=result.metric, models=["linear", "hgb"], folds=3,
+                            train=frames["train"], test=frames["test"],
+                            sample=frames["sample_submission"], runs_dir=tmp_path / "runs",
+                            submissions=tmp_path / "subs")
+    assert [r.fold_scores for r in again.runs] == [r.fold_scores for r in result.runs]
+    _same_submission(pd.read_csv(again.submission), pd.read_csv(result.submission))
+    for part, frame in frames.items():  # the caller's frames are not changed
+        pd.testing.assert_frame_equal(frame, kept[part])
+    info = json.loads((again.run_dir / "run.json").read_text())
+    assert len(info["train_frame_sha256"]) == 64
+    with pytest.raises(KagglekitError, match="either as a folder"):
+        run_competition("comp", data_dir=tmp, train=frames["train"], test=frames["test"])
+    with pytest.raises(KagglekitError, match="test= must be a pandas DataFrame"):
+        run_competition("comp", train=frames["train"])

@@ -27,7 +27,10 @@ from kagglekit.jobs.competition_checks import (
 )
 from kagglekit.jobs.competition_files import (
     default_metric_for,
+    file_fingerprints,
     find_metric,
+    frame_fingerprints,
+    frames_given,
     read_competition,
     run_summary,
     write_competition_submission,
@@ -121,7 +124,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     seed: int = 0, report=None, submissions="submissions", target=None,
                     id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
                     log=None, on_fold=None, clock=time.perf_counter,
-                    runs_dir=None) -> CompetitionResult:
+                    runs_dir=None, train=None, test=None, sample=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
     The steps: check the options, read the three files, settle the layout and the metric,
@@ -169,6 +172,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         ``on_fold(model, done, total)`` after each fold.
     clock : callable, default=time.perf_counter
         Where the run reads time (the time limit's budget and the run's seconds).
+    train, test, sample : pandas.DataFrame, optional
+        The competition's three files as frames, instead of ``DATA_DIR/NAME`` (``train``
+        and ``test`` together; ``sample`` may be left out for a known competition); not with
+        ``data_dir``. They are not changed.
     runs_dir : path, optional
         Where the run folder goes: ``RUNS/NAME/STAMP/`` (default ``$KAGGLEKIT_RUNS_DIR``,
         else ``runs/``; :mod:`kagglekit.runs.store`): every fold model, the out-of-fold and
@@ -207,7 +214,12 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         clock=clock, start=start)
     say = log or (lambda line: None)
     report = check_report_folder(report) if report else None
-    train, test, sample = read_competition(name, data_dir)
+    if train is None and test is None and sample is None:
+        train, test, sample = read_competition(name, data_dir)
+        fingerprints = file_fingerprints(name, data_dir)
+    else:
+        train, test, sample = frames_given(name, train, test, sample, data_dir)
+        fingerprints = frame_fingerprints(train, test)
     train, test = drop_columns(name, train, test, drop)
     layout, chosen, source = settle_layout(name, train, test, sample, metric=metric,
                                             target=target, id_column=id_column)
@@ -249,7 +261,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                            "test": test[column].head(20_000).tolist()}
         seconds = clock() - start
         summary = run_summary(name, context, layout, runs, blend, gains, source=source,
-                              submission=path, data_dir=data_dir, time_limit=time_limit,
+                              submission=path, fingerprints=fingerprints, time_limit=time_limit,
                               seconds=seconds)
         run_dir = store.finish(summary, ids=X[layout.id_column], test_ids=test[layout.id_column],
                                splits=context.splits, runs=done, classes=context.classes,

@@ -152,16 +152,54 @@ def write_competition_submission(layout, test, output, sample, *, name: str, met
     return path
 
 
+def file_fingerprints(name: str, data_dir) -> dict:
+    """The sha256 of the competition's train.csv and test.csv."""
+    from kagglekit.fileio import sha256_of
+
+    folder = competition_folder(name, data_dir)
+    return {f"{part}_sha256": sha256_of(folder / f"{part}.csv")
+            for part in ("train", "test") if (folder / f"{part}.csv").is_file()}
+
+
+def frame_fingerprints(train: pd.DataFrame, test: pd.DataFrame) -> dict:
+    """The sha256 of the rows of frames given instead of files (pandas' row hashes, with the
+    column names): equal frames, equal fingerprints."""
+    import hashlib
+
+    def digest(frame):
+        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        return hashlib.sha256(rows.tobytes() + "\x1f".join(map(str, frame.columns)).encode()
+                              ).hexdigest()
+
+    return {"train_frame_sha256": digest(train), "test_frame_sha256": digest(test)}
+
+
+def frames_given(name: str, train, test, sample, data_dir):
+    """``(train, test, sample)`` given as frames, checked: train and test, as DataFrames with
+    rows, and no data folder; a known competition's sample is made when none is given."""
+    if data_dir is not None:
+        raise DataError("give the competition's files either as a folder (data_dir) or as "
+                        "frames (train=, test=, sample=), not both")
+    for label, frame in (("train", train), ("test", test)):
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"{label}= must be a pandas DataFrame (got "
+                            f"{type(frame).__name__}); give train= and test= together")
+        if frame.empty:
+            raise DataError(f"{label}= has no rows or no columns; give the competition's "
+                            f"{label}.csv as a frame")
+    if sample is not None and not isinstance(sample, pd.DataFrame):
+        raise DataError(f"sample= must be a pandas DataFrame (got {type(sample).__name__})")
+    return train, test, sample if sample is not None else _known_sample(name, test)
+
+
 def run_summary(name: str, context, layout, runs, blend, gains, *, source: str, submission,
-                data_dir, time_limit, seconds: float) -> dict:
+                fingerprints: dict, time_limit, seconds: float) -> dict:
     """``run.json``'s content (:mod:`kagglekit.runs.store` adds the fold fingerprint)."""
-    from kagglekit.fileio import sha256_of, timestamp
+    from kagglekit.fileio import timestamp
     from kagglekit.persistence import plain_params
     from kagglekit.versions import package_versions
 
-    folder = competition_folder(name, data_dir)
-    files = {f"{part}_sha256": sha256_of(folder / f"{part}.csv")
-             for part in ("train", "test") if (folder / f"{part}.csv").is_file()}
+    files = fingerprints
     metric = context.metric
     return {
         "competition": name, "created": timestamp(),
