@@ -147,3 +147,21 @@ def test_a_run_takes_frames_instead_of_a_folder_and_scores_the_same(stored, tmp_
         run_competition("comp", data_dir=tmp, train=frames["train"], test=frames["test"])
     with pytest.raises(KagglekitError, match="test= must be a pandas DataFrame"):
         run_competition("comp", train=frames["train"])
+
+
+def test_a_pruned_run_keeps_its_predictions_and_says_why_it_cannot_predict(stored, tmp_path,
+                                                                           capsys):
+    result, _, test = stored
+    root = tmp_path / "runs"
+    shutil.copytree(result.run_dir, root / "comp" / result.run_dir.name)
+    stamp = result.run_dir.name
+    assert main(["runs", "comp", "--runs-dir", str(root), "--prune", "nosuch"]) == 2
+    assert main(["runs", "comp", "--runs-dir", str(root), "--prune", stamp]) == 0
+    assert "pruned:" in capsys.readouterr().out
+    run = load_run(root / "comp" / stamp)
+    assert run.info["pruned"] and not (run.path / "models").exists()
+    assert len(run.oof) == len(result.y) and len(run.test_predictions) == len(test)
+    with pytest.raises(KagglekitError, match="was pruned"):
+        run.submission(test)
+    assert main(["runs", "comp", "--runs-dir", str(root)]) == 0
+    assert "(pruned)" in capsys.readouterr().out

@@ -196,18 +196,31 @@ def predict_with_run(args) -> None:
 
 
 def cmd_runs(args) -> None:
-    from kagglekit.runs import list_runs
+    from kagglekit.runs import list_runs, prune_run
 
     runs = list_runs(args.competition, args.runs_dir)
+    if args.prune:
+        stamps = [s.strip() for s in args.prune.split(",") if s.strip()]
+        by_stamp = {run.path.name: run for run in runs}
+        unknown = [s for s in stamps if s not in by_stamp]
+        if unknown or not stamps:
+            raise KagglekitError(f"--prune: no run {unknown[0] if unknown else ''!r} of "
+                                 f"{args.competition}; its runs: "
+                                 f"{', '.join(by_stamp) or 'none'} (kagglekit runs NAME)")
+        for stamp in stamps:
+            freed = prune_run(by_stamp[stamp])
+            print(f"pruned: {by_stamp[stamp].path} ({freed / 2**20:.1f} MiB of fold models)")
+        return
     if not runs:
         print(f"no stored runs of {args.competition} (run --competition {args.competition} "
               "writes one)")
         return
     for run in runs:
         info = run.info
+        pruned = "  (pruned)" if info.get("pruned") else ""
         print(f"{run.path}  {info['created']}  {info['metric']['name']} "
               f"{info['blend']['method']} {info['blend']['oof_score']:.4f}  folds "
-              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}")
+              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}{pruned}")
         for row in run.leaderboard().itertuples():
             score = "skipped" if row.skipped else f"{row.mean:.4f} ± {row.std:.4f}"
             print(f"    {row.model:<10} {score:<18} weight {row.weight:.2f}")

@@ -197,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("competition")
     rs.add_argument("--runs-dir", metavar="DIR",
                     help="where run folders are (default: $KAGGLEKIT_RUNS_DIR, else runs/)")
+    rs.add_argument("--prune", metavar="STAMP,...",
+                    help="drop these runs' fold models, keeping their predictions (they "
+                         "still list; they no longer predict new rows)")
     return parser
 
 

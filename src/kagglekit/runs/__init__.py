@@ -2,6 +2,6 @@
 predictions, fold models with sha256 manifests, the blend) and reading one back."""
 
 from kagglekit.runs.store import RunWriter, runs_root
-from kagglekit.runs.stored import StoredRun, list_runs, load_run
+from kagglekit.runs.stored import StoredRun, list_runs, load_run, prune_run
 
-__all__ = ["RunWriter", "StoredRun", "list_runs", "load_run", "runs_root"]
+__all__ = ["RunWriter", "StoredRun", "list_runs", "load_run", "prune_run", "runs_root"]

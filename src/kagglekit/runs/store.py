@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -47,14 +48,25 @@ def runs_root(runs_dir=None) -> Path:
 
 
 def save_fold_model(pipeline, fold: int, *, folder: str, model: str, seed: int) -> str:
-    """Save one fitted fold model under ``folder/models/MODEL/``; its path in the run."""
+    """Save one fitted fold model under ``folder/models/MODEL/``; its path in the run. A fold
+    that runs again (its Dask worker was lost after saving) replaces its own file: the same
+    fold of the same seed on the same rows."""
     from kagglekit.persistence import save
 
-    relative = f"models/{model}/seed{seed}-fold{fold}.joblib"
+    relative = f"models/{safe_name(model)}/seed{seed}-fold{fold}.joblib"
     path = Path(folder) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    save(pipeline, path, name=f"{model} fold {fold} seed {seed}")
+    save(pipeline, path, name=f"{model} fold {fold} seed {seed}", overwrite=True)
     return relative
+
+
+def safe_name(model: str) -> str:
+    """A model's name as a folder name (a user's own model may be called anything: a name
+    that had to change gets a short hash of itself, so two names never share a folder)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", model).strip(".-") or "model"
+    if safe == model:
+        return safe
+    return f"{safe}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
 
 
 def fold_fingerprint(ids, fold_of: np.ndarray) -> str:
@@ -108,11 +120,11 @@ class RunWriter:
 
     def drop(self, model: str) -> None:
         """Forget a model's saved folds (it was stopped before its last fold)."""
-        shutil.rmtree(self.partial / "models" / model, ignore_errors=True)
+        shutil.rmtree(self.partial / "models" / safe_name(model), ignore_errors=True)
 
     def drop_seed(self, model: str, seed: int) -> None:
         """Forget the saved folds of one extra seed of ``model`` (it was dropped)."""
-        for path in (self.partial / "models" / model).glob(f"seed{seed}-fold*"):
+        for path in (self.partial / "models" / safe_name(model)).glob(f"seed{seed}-fold*"):
             path.unlink()
 
     def abandon(self) -> None:

@@ -104,6 +104,10 @@ class StoredRun:
         only the models the blend uses."""
         from kagglekit.persistence import load
 
+        if self.info.get("pruned"):
+            raise KagglekitError(f"run {self.path} was pruned: its fold models were dropped, its "
+                                 "predictions kept (oof.csv, test_predictions.csv); predict "
+                                 "with a run that was not pruned")
         used = {n for n, w in self.info["blend"]["weights"].items() if w > 0}
         if self.blend.stacker is not None:
             used = set(self.blend.names)
@@ -153,6 +157,22 @@ class StoredRun:
                                  "submission needs; give them their ids")
         return submission_frame(self.layout, frame[id_column], self.output(frame),
                                 metric=self.info["metric"]["name"])
+
+
+def prune_run(run: StoredRun) -> int:
+    """Drop a run's fold models, keeping its predictions, folds and blend (it still lists
+    and its predictions still blend; it no longer predicts new rows): the bytes freed."""
+    import shutil
+
+    from kagglekit.fileio import write_json_atomic
+
+    models = run.path / "models"
+    freed = sum(p.stat().st_size for p in models.rglob("*") if p.is_file()) \
+        if models.is_dir() else 0
+    write_json_atomic(run.path / "run.json", {**run.info, "pruned": True}, overwrite=True)
+    shutil.rmtree(models, ignore_errors=True)
+    run.info["pruned"] = True
+    return freed
 
 
 def list_runs(competition: str, runs_dir=None) -> list[StoredRun]:
