@@ -216,7 +216,7 @@ def tiny_argv(words: tuple[str, ...], folder: Path, scheduler: str | None) -> li
     if "--params" in argv:
         (folder / argv[argv.index("--params") + 1]).write_text(TINY_PARAMS[pipeline])
     if command == "run" and "--competition" in argv:
-        argv += ["--time-limit", "60", "--folds", "2"]
+        argv += ["--time-limit", "30", "--folds", "2"]
     elif command == "run" and rest[:1] != ["tabular"]:
         argv += ["--compare"]  # make run's default compares every Titanic pipeline
     if command in ("evaluate", "run", "submission", "train") and "--competition" not in argv \

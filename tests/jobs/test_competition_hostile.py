@@ -103,7 +103,7 @@ def competitions(draw):
 
 
 @pytest.mark.filterwarnings("ignore")
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(competitions())
 def test_a_broken_competition_ends_in_a_submission_or_one_line(case):
