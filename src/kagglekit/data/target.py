@@ -19,7 +19,7 @@ from kagglekit.errors import DataError
 
 __all__ = ["TASKS", "CLASSIFICATION", "MAX_CLASSES", "target_kind", "check_task",
            "classes_task", "stored_task", "check_two_values", "decide_task",
-           "estimator_task"]
+           "estimator_task", "check_folds"]
 
 TASKS = ("binary", "multiclass", "regression")
 """The tasks, everywhere in kagglekit."""
@@ -190,13 +190,36 @@ def estimator_task(y, *, regressor: bool, folds: int = 1) -> str:
     if regressor:
         if not np.issubdtype(y.dtype, np.number):
             raise DataError("a regression target must be numeric; use a classifier for labels")
+        check_folds(y, folds, classes=False)
         return "regression"
     check_two_values(y)
-    counts = np.unique(y, return_counts=True)[1]
+    check_folds(y, folds, classes=True)
+    return classes_task(len(np.unique(y)))
+
+
+def check_folds(y, folds: int, *, classes: bool, source: str = "the data") -> None:
+    """The one rule for enough rows for ``folds``-fold cross-validation: at least ``folds``
+    rows, and for a class target (``classes``) at least ``folds`` rows of every class
+    (stratified folds need every class in every fold). ``source`` names the rows in the
+    message (``"train.csv"``).
+
+    Raises
+    ------
+    DataError
+        One line that says which ``--folds`` would fit.
+    """
+    if len(y) < folds:
+        raise DataError(f"{source} has {len(y)} rows with a target, fewer than the {folds} "
+                        f"folds; use --folds {max(len(y), 2)} or fewer, or more rows")
+    if not classes:
+        return
+    labels, counts = np.unique(y, return_counts=True)
     if counts.min() < folds:
-        raise DataError(f"the smallest class has {counts.min()} rows, fewer than {folds} "
-                        f"folds; use --folds {counts.min()} or fewer")
-    return classes_task(len(counts))
+        rare = labels[np.argmin(counts)]
+        rare = rare.item() if isinstance(rare, np.generic) else rare
+        raise DataError(f"in {source}, the smallest class has {counts.min()} rows, fewer than "
+                        f"{folds} folds; use --folds {max(int(counts.min()), 2)} or fewer "
+                        f"(class {rare!r}: every fold needs every class)")
 
 
 def _present(y) -> pd.Series:

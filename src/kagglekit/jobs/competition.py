@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kagglekit.data.target import check_folds
 from kagglekit.jobs.competition_checks import (
-    check_folds,
     check_options,
     check_shift,
     drop_columns,
@@ -234,7 +234,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     train = labelled_rows(train, layout.target)
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
-    check_folds(y, layout.task, folds)
+    check_folds(y, folds, classes=layout.task != "regression", source="train.csv")
     context = RunContext.build(X, y, test, task=layout.task, metric=chosen, folds=folds,
                                seed=seed, classes=layout.classes, budget=budget)
     shift = check_shift(X, test, layout, say)

@@ -1,6 +1,7 @@
 """The checks a competition run makes before any model trains: the options, the rows with a
-target, enough rows for the folds, the shift between train.csv and test.csv, leaking columns,
-and ``--drop``. Each problem a user can fix is one line that says how."""
+target (enough of them for the folds: :func:`kagglekit.data.target.check_folds`), the shift
+between train.csv and test.csv, leaking columns, and ``--drop``. Each problem a user can fix
+is one line that says how."""
 
 from __future__ import annotations
 
@@ -35,23 +36,6 @@ def labelled_rows(train: pd.DataFrame, target: str) -> pd.DataFrame:
     warnings.warn(f"{int(missing.sum())} of {len(train)} rows of train.csv have no {target!r}; "
                   "they are left out of training", UserWarning, stacklevel=3)
     return train[~missing].reset_index(drop=True)
-
-
-def check_folds(y, task: str, folds: int) -> None:
-    """One line when train.csv has too few rows (or rows of a class) for ``folds`` folds."""
-    if len(y) < folds:
-        raise KagglekitError(f"train.csv has {len(y)} rows with a target, fewer than the "
-                             f"{folds} folds; use --folds {max(len(y), 2)} or fewer, or more "
-                             "rows")
-    if task != "regression":
-        labels, counts = np.unique(y, return_counts=True)
-        if counts.min() < folds:
-            rare = labels[np.argmin(counts)]
-            rare = rare.item() if isinstance(rare, np.generic) else rare
-            raise KagglekitError(f"class {rare!r} has {counts.min()} "
-                                 f"rows in train.csv, fewer than the {folds} folds; use "
-                                 f"--folds {max(int(counts.min()), 2)} or fewer (every fold "
-                                 "needs every class)")
 
 
 def check_shift(X, test, layout, say):
