@@ -218,12 +218,25 @@ def cmd_runs(args) -> None:
     for run in runs:
         info = run.info
         pruned = "  (pruned)" if info.get("pruned") else ""
+        sources = f"  blends {', '.join(info['sources'])}" if info.get("sources") else ""
         print(f"{run.path}  {info['created']}  {info['metric']['name']} "
               f"{info['blend']['method']} {info['blend']['oof_score']:.4f}  folds "
-              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}{pruned}")
-        for row in run.leaderboard().itertuples():
+              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}"
+              f"{pruned}{sources}")
+        board = run.leaderboard()
+        width = max(map(len, board["model"]), default=10)
+        for row in board.itertuples():
             score = "skipped" if row.skipped else f"{row.mean:.4f} ± {row.std:.4f}"
-            print(f"    {row.model:<10} {score:<18} weight {row.weight:.2f}")
+            print(f"    {row.model:<{width}} {score:<18} weight {row.weight:.2f}")
+
+
+def cmd_blend(args) -> None:
+    from kagglekit.jobs.blend import blend_stored
+
+    result = blend_stored(args.competition, runs=args.runs, add=[tuple(a) for a in args.add],
+                          metric=args.metric, data_dir=args.data_dir, runs_dir=args.runs_dir,
+                          log=print)
+    print("\n".join(result.lines()))
 
 
 def cmd_search(args) -> None:
@@ -309,9 +322,10 @@ def cmd_competitions(args) -> None:
 def cmd_run(args) -> None:
     if args.competition:
         return run_competition(args)
-    if args.metric or args.time_limit or args.models or args.report or args.runs_dir:
-        raise KagglekitError("--metric, --time-limit, --models, --report and --runs-dir go "
-                             "with --competition NAME")
+    if (args.metric or args.time_limit or args.models or args.report or args.runs_dir
+            or args.with_runs or args.no_report):
+        raise KagglekitError("--metric, --time-limit, --models, --report, --no-report, "
+                             "--runs-dir and --with-runs go with --competition NAME")
     from kagglekit.jobs.run import run
 
     spec = job_spec(args, args.pipeline or DEFAULT_PIPELINE)
@@ -327,15 +341,18 @@ def run_competition(args) -> None:
     from kagglekit.jobs.competition import run_competition as run
 
     refuse_competition_options(args)
+    if args.report and args.no_report:
+        raise KagglekitError("--report DIR and --no-report contradict each other; give one")
     models = args.models.split(",") if args.models else None
     progress = RunProgress(args.time_limit, quiet=args.quiet)
     try:
         result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
                      time_limit=args.time_limit, models=models, folds=args.folds,
-                     seed=args.seed, report=args.report, target=args.target,
+                     seed=args.seed, report=None if args.no_report else args.report or True,
+                     target=args.target,
                      id_column=args.id, drop=tuple(args.drop), backend=args.backend,
                      scheduler=args.scheduler, log=progress.line, on_fold=progress.fold,
-                     runs_dir=args.runs_dir)
+                     runs_dir=args.runs_dir, with_runs=args.with_runs)
     finally:
         progress.close()
     print("\n".join(result.lines()))
@@ -382,4 +399,5 @@ def cmd_experiment(args) -> None:
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
             "predict": cmd_predict, "submission": cmd_submission, "submit": cmd_submit,
             "submissions": cmd_submissions, "competitions": cmd_competitions, "run": cmd_run,
-            "experiment": cmd_experiment, "search": cmd_search, "runs": cmd_runs}
+            "experiment": cmd_experiment, "search": cmd_search, "runs": cmd_runs,
+            "blend": cmd_blend}

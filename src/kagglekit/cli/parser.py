@@ -187,10 +187,34 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--models", metavar="M1,M2",
                       help="models to cross-validate and blend (default: "
                            f"{','.join(default_models())}); see --model for each one")
-    comp.add_argument("--report", metavar="DIR", help="new or empty folder for the report")
+    comp.add_argument("--report", metavar="DIR",
+                      help="new or empty folder for the report (default: report/ inside the "
+                           "run folder)")
+    comp.add_argument("--no-report", action="store_true",
+                      help="write no report (saves its importance fit and its pictures)")
     comp.add_argument("--runs-dir", metavar="DIR",
                       help="where the run folder goes, DIR/NAME/STAMP (default: "
                            "$KAGGLEKIT_RUNS_DIR, else runs/)")
+
+    comp.add_argument("--with-runs", metavar="all|STAMP,...",
+                      help="blend the new models with these stored runs' models (those made on "
+                           "the same folds): add a model without training the others again")
+
+    bl = plain("blend", help="blend stored runs of a competition made on the same folds, and "
+                             "your own predictions, into a submission and a new run folder")
+    bl.add_argument("competition")
+    bl.add_argument("--runs", default="all", metavar="all|STAMP,...",
+                    help="the runs to blend (default all; those made on other folds than the "
+                         "newest chosen run are left out, with a line)")
+    bl.add_argument("--add", nargs=2, action="append", default=[],
+                    metavar=("OOF.csv", "TEST.csv"),
+                    help="your own out-of-fold and test predictions: the id column and the "
+                         "sample's prediction column(s), every row of train.csv / test.csv; "
+                         "train them on the run's folds.csv (repeatable)")
+    bl.add_argument("--metric", metavar="METRIC",
+                    help="the metric the blend is chosen by (default: the newest run's)")
+    bl.add_argument("--runs-dir", metavar="DIR",
+                    help="where run folders are (default: $KAGGLEKIT_RUNS_DIR, else runs/)")
 
     rs = plain("runs", help="the stored runs of a competition: models, CV scores, the blend, "
                             "the folds' fingerprint")

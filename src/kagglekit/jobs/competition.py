@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from kagglekit.data.target import check_folds
+from kagglekit.jobs.blend import blend_lines, blend_models, runs_to_join, stored_candidates
 from kagglekit.jobs.competition_checks import (
     check_options,
     check_shift,
@@ -40,7 +41,7 @@ from kagglekit.jobs.competition_models import (
     model_factories,
     resolve_models,
 )
-from kagglekit.runs.store import RunWriter
+from kagglekit.runs.store import RunWriter, fold_numbers
 from kagglekit.submissions.checks import check_competition_files
 
 __all__ = ["run_competition", "CompetitionResult"]
@@ -56,7 +57,9 @@ class CompetitionResult:
     folder (written from this result, when one was asked for); ``seconds``: from the start
     to the written submission (and, with a report, the importance measurement);
     ``importance`` and ``shifted``: what the report draws; ``run_dir``: the run folder
-    (:mod:`kagglekit.runs`), which keeps every fold model and prediction.
+    (:mod:`kagglekit.runs`), which keeps every fold model and prediction; ``stored``: the
+    models of stored runs blended in (``--with-runs``), each a
+    :class:`~kagglekit.runs.candidates.Candidate`.
     """
 
     competition: str
@@ -78,13 +81,14 @@ class CompetitionResult:
     y: np.ndarray | None = field(default=None, repr=False)
     importance: dict | None = None
     shifted: dict | None = field(default=None, repr=False)
+    stored: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What the command prints: the CV table, the blend, then ``submission: PATH``."""
         from kagglekit.evaluation.metrics import get_metric
 
         label = get_metric(self.metric).label
-        width = max(len(r.name) for r in self.runs)
+        width = max(len(r.name) for r in self.runs + self.stored)
         folds = max(len(r.fold_scores) for r in self.runs)
         out = [f"{self.competition}: {folds or '?'}-fold CV, metric "
                f"{label} ({self.metric_source})", f"{'model':<{width}}  {label:<17}  seconds"]
@@ -95,19 +99,9 @@ class CompetitionResult:
             else:
                 out.append(f"{run.name:<{width}}  {run.mean:.4f} ± {run.std:.4f}  "
                            f"{run.seconds:7.1f}{plan}")
-        weights = ", ".join(f"{n} {w:.2f}" for n, w in self.blend.weights.items() if w > 0)
-        if self.blend.method == "best":
-            best = max(self.blend.weights, key=self.blend.weights.get)
-            out.append(f"no blend: the best single model ({best}), "
-                       f"{self.score:.4f} out of fold"
-                       + ("; no blend gained on held-out folds" if self.gains else ""))
-        else:
-            out.append(f"ensemble ({self.blend.method}: {weights}): {self.score:.4f} on the "
-                       "out-of-fold rows it was chosen on")
-        for method, gain in self.gains.items():
-            used = " (used)" if method == self.blend.method else ""
-            out.append(f"  {method} blend, weights chosen on the other folds: "
-                       f"{gain.mean:+.4f} ± {gain.std:.4f} over the best single model{used}")
+        out += [f"{c.name:<{width}}  {c.mean:.4f} ± {c.std:.4f}  stored ({c.source})"
+                for c in self.stored]
+        out += blend_lines(self.blend, self.gains)
         limit = f" of the {self.time_limit:g} s limit" if self.time_limit else ""
         out.append(f"time: {self.seconds:.1f} s{limit}")
         if self.report_dir:
@@ -124,7 +118,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                     seed: int = 0, report=None, submissions="submissions", target=None,
                     id_column=None, drop=(), backend: str = "loky", scheduler: str | None = None,
                     log=None, on_fold=None, clock=time.perf_counter,
-                    runs_dir=None, train=None, test=None, sample=None) -> CompetitionResult:
+                    runs_dir=None, with_runs=None, train=None, test=None,
+                    sample=None) -> CompetitionResult:
     """Cross-validate models on a competition's files, blend them and write the submission.
 
     The steps: check the options, read the three files, settle the layout and the metric,
@@ -154,8 +149,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         ``predict_proba``.
     folds, seed : int
         K-fold CV (stratified for classes; at least 2 folds), seeded.
-    report : path, optional
-        A new or empty folder for report.md / report.json / report.html.
+    report : True or path, optional
+        Write report.html / report.md / report.json: ``True``, into the run folder's
+        ``report/`` (what the command line does unless ``--no-report``); a path, into that
+        new or empty folder. Default: no report.
     target, id_column : str, optional
         Override the inferred target and id column (``--target``, ``--id``).
     drop : sequence of str
@@ -181,6 +178,10 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         else ``runs/``; :mod:`kagglekit.runs.store`): every fold model, the out-of-fold and
         test predictions, the folds and the blend, for ``kagglekit predict RUN_DIR`` and
         :func:`kagglekit.load_run`.
+    with_runs : "all", str or sequence of str, optional
+        Stored runs (``"all"`` or stamps) whose models are blended with this run's: those
+        made on the same folds (the same files, ``folds`` and ``seed``); each other one is
+        left out with a line. Checked before any model trains.
 
     Returns
     -------
@@ -213,7 +214,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                                                             clock=clock),
         clock=clock, start=start)
     say = log or (lambda line: None)
-    report = check_report_folder(report) if report else None
+    if report is not None and report is not True and report is not False:
+        report = check_report_folder(report)
     if train is None and test is None and sample is None:
         train, test, sample = read_competition(name, data_dir)
         fingerprints = file_fingerprints(name, data_dir)
@@ -237,6 +239,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     check_folds(y, folds, classes=layout.task != "regression", source="train.csv")
     context = RunContext.build(X, y, test, task=layout.task, metric=chosen, folds=folds,
                                seed=seed, classes=layout.classes, budget=budget)
+    joined = joined_runs(name, with_runs, runs_dir, context, X[layout.id_column],
+                         fingerprints, say)
     shift = check_shift(X, test, layout, say)
     leaks = warn_leaks(X, y, layout)
     factories = model_factories(specs, layout, train)
@@ -245,8 +249,14 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         with cluster_folds(backend, scheduler, X, y, test, clock=clock) as cluster:
             runs = cross_validate_models(specs, factories, context, say=say, on_fold=on_fold,
                                          cluster=cluster, store=store)
-        done = [r for r in runs if not r.skipped]
-        blend, gains = blend_runs(done, context)
+        own = [r for r in runs if not r.skipped]
+        stored = stored_candidates(
+            joined, ids=X[layout.id_column], test_ids=test[layout.id_column], y=y,
+            fold_of=fold_numbers(context.splits, len(y)), metric=chosen,
+            classes=context.classes)
+        done = own + stored
+        blend, gains = blend_models({r.name: r.oof for r in done}, context.y,
+                                    list(context.splits), context.metric, context.classes)
         path = write_competition_submission(layout, test, blend.combine({r.name: r.test
                                                                           for r in done}),
                                             sample, name=name, metric=chosen.name,
@@ -254,7 +264,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                                             blend=blend, folder=submissions)
         importance = shifted = None
         if report:
-            importance = explain_strongest(done, blend, context)
+            importance = explain_strongest(own, blend, context)
             if shift.warns and shift.columns:
                 column = next(iter(shift.columns))
                 shifted = {"column": column, "train": X[column].head(20_000).tolist(),
@@ -263,6 +273,8 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
         summary = run_summary(name, context, layout, runs, blend, gains, source=source,
                               submission=path, fingerprints=fingerprints, time_limit=time_limit,
                               seconds=seconds)
+        summary["models"] += [c.entry() for c in stored]
+        summary["sources"] = [r.path.name for r in joined]
         run_dir = store.finish(summary, ids=X[layout.id_column], test_ids=test[layout.id_column],
                                splits=context.splits, runs=done, classes=context.classes,
                                blend=blend)
@@ -272,18 +284,14 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     result = CompetitionResult(
         name, chosen.name, source, layout, runs, blend, gains, blend.oof_score, path,
         seconds=seconds, time_limit=time_limit, leaks=leaks, seed=seed, shift=shift,
-        report_dir=report, run_dir=run_dir, y=y, importance=importance, shifted=shifted)
+        report_dir=(run_dir / "report" if report is True else report or None), run_dir=run_dir,
+        y=y, importance=importance, shifted=shifted,
+        stored=stored)
     if report:
         from kagglekit.reports.competition import write_competition_report
 
-        write_competition_report(result, report)
+        write_competition_report(result, result.report_dir)
     return result
-
-
-
-
-
-
 
 
 def explain_strongest(done, blend, context) -> dict | None:
@@ -308,6 +316,18 @@ def explain_strongest(done, blend, context) -> dict | None:
                               random_state=context.seed)
     return {"model": strongest.name, "drops": drops}
 
+def joined_runs(name: str, with_runs, runs_dir, context, ids, fingerprints: dict,
+                say) -> list:
+    """The stored runs ``--with-runs`` names that share this run's folds (none without it)."""
+    from kagglekit.runs.store import fold_fingerprint
+
+    if not with_runs:
+        return []
+    fold_of = fold_numbers(context.splits, len(ids))
+    return runs_to_join(name, with_runs, runs_dir, fingerprints=fingerprints, say=say,
+                        fold_fingerprint=fold_fingerprint(ids, fold_of))
+
+
 def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
                   id_column=None):
     """The layout and the metric, from one :func:`~kagglekit.submissions.sample.
@@ -321,29 +341,3 @@ def settle_layout(name: str, train, test, sample, *, metric=None, target=None,
     if found is None:
         found, source = default_metric_for(name, layout), "default"
     return layout, get_metric(found), source
-
-
-
-
-
-
-def blend_runs(done: list, context):
-    """The submission's combination of the finished models' out-of-fold outputs:
-    ``(Blend, {method: gain})``.
-
-    Greedy selection (Caruana et al. 2004) and stacking (a logistic or non-negative linear
-    model on the outputs) are each measured by their honest gain over the best single model
-    (weights chosen on the other folds, scored on the held-out one); the one with the higher
-    mean gain is used, and the best single model when neither gains (mean < 0). The choice
-    between the two is made on the same folds that measure it, so the winner's gain is
-    slightly optimistic."""
-    from kagglekit.ensembling.blend import fit_blend
-    from kagglekit.ensembling.blend_gain import choose_blend
-
-    oof = {r.name: r.oof for r in done}
-    if len(done) < 2:
-        return fit_blend(oof, context.y, context.metric, method="best",
-                         classes=context.classes), {}
-    return choose_blend(oof, context.y, list(context.splits), context.metric,
-                        classes=context.classes)
-

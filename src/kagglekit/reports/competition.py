@@ -32,7 +32,11 @@ def competition_summary(result) -> dict:
                                                   "folds": r.fold_scores, "seeds": r.seeds,
                                                   "where": r.where,
                                                   "seconds": round(r.seconds, 2)})}
-                        for r in result.runs],
+                        for r in result.runs]
+        + [{"model": c.name, "pipeline": f"stored: {c.source}", "skipped": None,
+            "budget": None, "budget_text": "", "trained_folds": len(c.fold_scores),
+            "mean": c.mean, "std": c.std, "folds": c.fold_scores, "seeds": c.seeds,
+            "where": None, "seconds": c.seconds} for c in result.stored],
         "ensemble": {"method": result.blend.method, "weights": result.blend.weights,
                      "oof_score": result.score,
                      "honest_gain": {m: g.to_dict() for m, g in result.gains.items()}},
@@ -99,7 +103,7 @@ def _sections(result, summary):
     sections = []
     if warnings:
         sections.append(("Warnings", warnings, None, []))
-    scores = {r.name: r.fold_scores for r in done}
+    scores = {r.name: r.fold_scores for r in done + result.stored}
     gain = result.gains.get(result.blend.method)
     if gain is not None:
         scores[f"blend ({result.blend.method})"] = gain.ensemble
@@ -151,7 +155,7 @@ def _oof_pictures(result, done):
     from kagglekit.reports import plots
 
     metric, layout, y = get_metric(result.metric), result.layout, np.asarray(result.y)
-    blended = result.blend.combine({r.name: r.oof for r in done})
+    blended = result.blend.combine({r.name: r.oof for r in done + result.stored})
     if layout.task == "regression":
         return [("predicted-vs-actual", draw.predicted_against_actual(y, blended)),
                 ("residuals", plots.residuals("the blend", y, blended))]
@@ -173,8 +177,10 @@ def _rows(summary: dict):
     done = [r for r in summary["leaderboard"] if not r["skipped"]]
     done = get_metric(summary["metric"]["name"]).ranked(done, key=lambda r: r["mean"])
     rows = [[r["model"], r["pipeline"], f"{r['mean']:.4f} ± {r['std']:.4f}",
-             " ".join(f"{v:.4f}" for v in r["folds"]), f"{r['seconds']:.1f}",
-             r["budget_text"] or "no limit"] for r in done]
+             " ".join(f"{v:.4f}" for v in r["folds"]),
+             "" if r["seconds"] is None else f"{r['seconds']:.1f}",
+             r["budget_text"] or ("" if r["pipeline"].startswith("stored") else "no limit")]
+            for r in done]
     rows += [[r["model"], r["pipeline"], f"skipped: {r['skipped']}", "", "",
               r["budget_text"]] for r in summary["leaderboard"] if r["skipped"]]
     return header, rows

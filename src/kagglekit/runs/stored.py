@@ -101,28 +101,40 @@ class StoredRun:
     @cached_property
     def fold_models(self) -> dict:
         """Model -> its fitted fold models (every seed), each checked against its manifest;
-        only the models the blend uses."""
+        only the models the blend uses. A model of another stored run (``MODEL@STAMP``, from
+        ``blend`` or ``--with-runs``) is loaded from that run's folder beside this one."""
+        used = [n for n, w in self.info["blend"]["weights"].items() if w > 0]
+        if self.blend.stacker is not None:
+            used = list(self.blend.names)
+        return {name: self.models_of(name) for name in used}
+
+    def models_of(self, name: str) -> list:
+        """The fitted fold models of the candidate ``name`` of this run."""
         from kagglekit.persistence import load
 
         if self.info.get("pruned"):
             raise KagglekitError(f"run {self.path} was pruned: its fold models were dropped, its "
                                  "predictions kept (oof.csv, test_predictions.csv); predict "
                                  "with a run that was not pruned")
-        used = {n for n, w in self.info["blend"]["weights"].items() if w > 0}
-        if self.blend.stacker is not None:
-            used = set(self.blend.names)
-        models = {}
-        for entry in self.info["models"]:
-            if entry["name"] not in used:
-                continue
+        entry = next(m for m in self.info["models"] if m["name"] == name)
+        if entry.get("files"):
             files = [self.path / f for f in entry["files"]]
             absent = [f for f in files if not f.is_file()]
             if absent:
                 lacking = absent[0].relative_to(self.path)
                 raise KagglekitError(f"run folder {self.path} lacks {lacking} of model "
-                                     f"{entry['name']!r}; copy the whole folder")
-            models[entry["name"]] = [load(f) for f in files]
-        return models
+                                     f"{name!r}; copy the whole folder")
+            return [load(f) for f in files]
+        if "@" not in name:
+            raise KagglekitError(f"run {self.path} blends {name!r}, your own predictions "
+                                 f"({entry.get('source')}), which have no models to predict "
+                                 "new rows; predict with a blend without them")
+        model, stamp = name.rsplit("@", 1)
+        source = self.path.parent / stamp
+        if not (source / "run.json").is_file():
+            raise KagglekitError(f"run {self.path} blends {name!r} of run {stamp}, which is not "
+                                 f"beside it in {self.path.parent}; copy that run folder too")
+        return StoredRun(source).models_of(model)
 
     def output(self, frame: pd.DataFrame) -> np.ndarray:
         """The blend of each model's fold-averaged output on ``frame``'s rows: ``(n, k)``
