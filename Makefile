@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: setup  ## titanic-dnn: CV, report, saved model, submission (COMPETITION=NAME: run folder + blended submission)
+run: setup  ## titanic-dnn: CV, report, saved model, submission (COMPETITION=NAME: a run folder with the report, fold models and predictions, and a blended submission)
 	$(BIN)/kagglekit run $(if $(COMPETITION),--competition $(COMPETITION))
 
 submit: run  ## `make run`, then upload the newest submission (COMPETITION, default titanic)

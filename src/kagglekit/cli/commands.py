@@ -125,6 +125,8 @@ def folds_backend(args):
         yield
         return
     if getattr(args, "competition", None):
+        from kagglekit.cli.competition import refuse_competition_options
+
         refuse_competition_options(args)  # before a cluster starts for a refused command
     from kagglekit.parallel import local_cluster
 
@@ -193,50 +195,6 @@ def predict_with_run(args) -> None:
         return
     write_text_atomic(Path(args.out), frame.to_csv(index=False), overwrite=args.force)
     print(f"predictions: {args.out} ({len(frame)} rows)")
-
-
-def cmd_runs(args) -> None:
-    from kagglekit.runs import list_runs, prune_run
-
-    runs = list_runs(args.competition, args.runs_dir)
-    if args.prune:
-        stamps = [s.strip() for s in args.prune.split(",") if s.strip()]
-        by_stamp = {run.path.name: run for run in runs}
-        unknown = [s for s in stamps if s not in by_stamp]
-        if unknown or not stamps:
-            raise KagglekitError(f"--prune: no run {unknown[0] if unknown else ''!r} of "
-                                 f"{args.competition}; its runs: "
-                                 f"{', '.join(by_stamp) or 'none'} (kagglekit runs NAME)")
-        for stamp in stamps:
-            freed = prune_run(by_stamp[stamp])
-            print(f"pruned: {by_stamp[stamp].path} ({freed / 2**20:.1f} MiB of fold models)")
-        return
-    if not runs:
-        print(f"no stored runs of {args.competition} (run --competition {args.competition} "
-              "writes one)")
-        return
-    for run in runs:
-        info = run.info
-        pruned = "  (pruned)" if info.get("pruned") else ""
-        sources = f"  blends {', '.join(info['sources'])}" if info.get("sources") else ""
-        print(f"{run.path}  {info['created']}  {info['metric']['name']} "
-              f"{info['blend']['method']} {info['blend']['oof_score']:.4f}  folds "
-              f"{info['folds']} seed {info['seed']} {info['fold_fingerprint'][:12]}"
-              f"{pruned}{sources}")
-        board = run.leaderboard()
-        width = max(map(len, board["model"]), default=10)
-        for row in board.itertuples():
-            score = "skipped" if row.skipped else f"{row.mean:.4f} ± {row.std:.4f}"
-            print(f"    {row.model:<{width}} {score:<18} weight {row.weight:.2f}")
-
-
-def cmd_blend(args) -> None:
-    from kagglekit.jobs.blend import blend_stored
-
-    result = blend_stored(args.competition, runs=args.runs, add=[tuple(a) for a in args.add],
-                          metric=args.metric, data_dir=args.data_dir, runs_dir=args.runs_dir,
-                          log=print)
-    print("\n".join(result.lines()))
 
 
 def cmd_search(args) -> None:
@@ -321,6 +279,8 @@ def cmd_competitions(args) -> None:
 
 def cmd_run(args) -> None:
     if args.competition:
+        from kagglekit.cli.competition import run_competition
+
         return run_competition(args)
     if (args.metric or args.time_limit or args.models or args.report or args.runs_dir
             or args.with_runs or args.no_report):
@@ -336,54 +296,6 @@ def cmd_run(args) -> None:
     print("\n".join(result.lines()))
 
 
-def run_competition(args) -> None:
-    from kagglekit.cli.output import RunProgress
-    from kagglekit.jobs.competition import run_competition as run
-
-    refuse_competition_options(args)
-    if args.report and args.no_report:
-        raise KagglekitError("--report DIR and --no-report contradict each other; give one")
-    models = args.models.split(",") if args.models else None
-    progress = RunProgress(args.time_limit, quiet=args.quiet)
-    try:
-        result = run(args.competition, data_dir=args.data_dir, metric=args.metric,
-                     time_limit=args.time_limit, models=models, folds=args.folds,
-                     seed=args.seed, report=None if args.no_report else args.report or True,
-                     target=args.target,
-                     id_column=args.id, drop=tuple(args.drop), backend=args.backend,
-                     scheduler=args.scheduler, log=progress.line, on_fold=progress.fold,
-                     runs_dir=args.runs_dir, with_runs=args.with_runs)
-    finally:
-        progress.close()
-    print("\n".join(result.lines()))
-
-
-COMPETITION_REFUSES = {
-    "model": "--model picks the model of `tabular`; a competition takes --models M1,M2",
-    "test": "--test: a competition predicts DATA_DIR/NAME/test.csv; drop --test",
-    "params": "--params sets one pipeline's parameters; a competition trains --models with "
-              "their defaults; drop --params",
-    "task": "--task: a competition's task follows from its files and --metric; use --metric",
-    "set": "--set sets one pipeline's parameters; a competition trains --models with their "
-           "defaults; drop --set",
-    "csv": "--csv: a competition reads DATA_DIR/NAME/train.csv; drop --csv (or --competition)",
-    "compare": "--compare: a competition compares --models M1,M2; drop --compare",
-}
-"""``run --competition`` refuses the options it would ignore: option -> what to do instead."""
-
-
-def refuse_competition_options(args) -> None:
-    """One line naming the first option that ``run --competition`` would ignore."""
-    given = {"model": args.model, "test": args.test, "params": args.params, "task": args.task,
-             "set": args.set, "csv": args.csv, "compare": args.compare is not None}
-    if args.pipeline is not None:
-        raise KagglekitError(f"--competition NAME takes its models from --models (e.g. "
-                             f"--models hgb,net); drop the pipeline name {args.pipeline!r}")
-    for option, why in COMPETITION_REFUSES.items():
-        if given[option]:
-            raise KagglekitError(why)
-
-
 def cmd_experiment(args) -> None:
     from kagglekit.experiments import run_experiment
     from kagglekit.experiments.report import verdict
@@ -394,6 +306,18 @@ def cmd_experiment(args) -> None:
     for finding in result.findings:
         print(f"- {finding.claim}: {verdict(finding.holds)}. {finding.measured}")
     print(f"report: {folder / 'report.html'} (also report.md, report.json)")
+
+
+def cmd_runs(args) -> None:
+    from kagglekit.cli.competition import list_or_prune
+
+    list_or_prune(args)
+
+
+def cmd_blend(args) -> None:
+    from kagglekit.cli.competition import blend
+
+    blend(args)
 
 
 COMMANDS = {"list": cmd_list, "evaluate": cmd_evaluate, "train": cmd_train,
