@@ -32,10 +32,17 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 _EXPERIMENT = ("an experiment trains its networks at their documented size (no option makes "
                "it small); tests/experiments runs each one with small settings")
+_CONCRETE = ("a development table built by benchmarks/competitions.py, not a file of this "
+             "test's; the same command runs on the tiny competition (run --competition NAME, "
+             "blend NAME)")
 CANNOT_RUN = {
     ("run", "--competition", "concrete", "--metric", "mae", "--models", "linear,hgb,lgbm",
-     "--quiet"): "a development table built by benchmarks/competitions.py, not a file of this "
-                 "test's; the same command runs on the tiny competition (run --competition NAME)",
+     "--quiet"): _CONCRETE,
+    ("run", "--competition", "concrete", "--metric", "mae", "--models", "linear,hgb", "--quiet",
+     "--no-report"): _CONCRETE,
+    ("run", "--competition", "concrete", "--metric", "mae", "--models", "lgbm", "--with-runs",
+     "all", "--quiet"): _CONCRETE,
+    ("blend", "concrete", "--add", "knn.csv", "knn_test.csv"): _CONCRETE,
     ("experiment", "overfitting"): _EXPERIMENT,
     ("--data-dir", "../shared/datasets", "experiment", "overfitting"): _EXPERIMENT,
 }
@@ -161,7 +168,7 @@ def world(tmp_path_factory, titanic):
     with pytest.MonkeyPatch.context() as mp:  # a stored run: runs/tiny/example
         mp.chdir(root)
         assert main(["run", "--competition", "tiny", "--models", "linear", "--folds", "2",
-                     "--runs-dir", "runs", "--quiet"]) == 0
+                     "--runs-dir", "runs", "--quiet", "--no-report"]) == 0
         next((root / "runs" / "tiny").iterdir()).rename(root / "runs" / "tiny" / "example")
         shutil.rmtree(root / "submissions")
         (root / "submissions").mkdir()
@@ -265,6 +272,7 @@ def test_documented_command_runs(words, world, tmp_path, monkeypatch, capsys, re
     folder = tmp_path / "work"
     shutil.copytree(world, folder)
     monkeypatch.chdir(folder)
+    monkeypatch.delenv("KAGGLEKIT_RUNS_DIR", raising=False)  # runs/ here, as for a user
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     if words[0] in KAGGLE_COMMANDS:
         request.getfixturevalue("kaggle")
