@@ -163,3 +163,35 @@ def test_unknown_stamps_and_runs_of_another_competition_are_one_line(world, tmp_
     assert "is of competition 'other'" in err
     assert list_runs("comp", tmp_path / "runs")[0].path == stray  # nothing else was written
     assert len(list((tmp_path / "runs" / "comp").iterdir())) == 1
+
+
+def test_added_labels_and_class_probabilities_take_the_runs_class_order(tmp_path):
+    from kagglekit.evaluation.metrics import get_metric
+    from kagglekit.runs.candidates import added_candidate
+    from kagglekit.submissions.sample import CompetitionLayout
+
+    ids, test_ids = np.arange(6), np.arange(6, 8)
+    y, fold_of = np.array([0, 1, 2, 0, 1, 2]), np.array([0, 0, 0, 1, 1, 1])
+    per_class = CompetitionLayout("id", "y", "multiclass", "class_probabilities",
+                                  ("id", "p2", "p0", "p1"), (0, 1, 2), ("p2", "p0", "p1"),
+                                  (2, 0, 1))
+    matrix = np.eye(3)[y] * 0.7 + 0.1
+    frame = pd.DataFrame({"id": ids, "p2": matrix[:, 2], "p0": matrix[:, 0],
+                          "p1": matrix[:, 1]})
+    frame.to_csv(tmp_path / "oof.csv", index=False)
+    frame.iloc[:2].assign(id=test_ids).to_csv(tmp_path / "test.csv", index=False)
+    said = []
+    where = {"ids": ids, "test_ids": test_ids, "y": y, "fold_of": fold_of, "warn": said.append,
+             "classes": np.array([0, 1, 2])}
+    found = added_candidate(tmp_path / "oof.csv", tmp_path / "test.csv", layout=per_class,
+                            metric=get_metric("log_loss"), **where)
+    np.testing.assert_allclose(found.oof, matrix, atol=1e-12)  # columns p0, p1, p2 again
+    assert said and "folds are unknown" in said[0]
+    labels = CompetitionLayout("id", "y", "multiclass", "labels", ("id", "y"), (0, 1, 2))
+    pd.DataFrame({"id": ids, "y": y, "fold": fold_of}).to_csv(tmp_path / "l.csv", index=False)
+    pd.DataFrame({"id": test_ids, "y": [2, 0]}).to_csv(tmp_path / "lt.csv", index=False)
+    said.clear()
+    found = added_candidate(tmp_path / "l.csv", tmp_path / "lt.csv", layout=labels,
+                            metric=get_metric("accuracy"), **where)
+    np.testing.assert_array_equal(found.test, [[0, 0, 1], [1, 0, 0]])
+    assert found.fold_scores == [1.0, 1.0] and not said  # its fold column matches
