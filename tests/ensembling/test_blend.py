@@ -144,3 +144,14 @@ def test_stacking_wins_where_no_average_of_the_models_can():
     assert blend.method == "stacked"
     assert gains["stacked"].mean > gains["greedy"].mean + 0.3
     assert blend.oof_score == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_greedy_blend_of_many_rows_climbs_on_a_sample_and_scores_on_all():
+    oof = {"a": Y + rng.normal(0, 0.5, N), "b": Y + rng.normal(0, 0.7, N)}
+    sampled = greedy_blend(oof, Y, "rmse", climb_rows=100, random_state=3)
+    rows = np.sort(np.random.default_rng(3).choice(N, 100, replace=False))
+    climbed = greedy_blend({n: o[rows] for n, o in oof.items()}, Y[rows], "rmse",
+                           random_state=3)
+    assert sampled.weights == climbed.weights  # chosen on the sample's rows only
+    blended = sum(w * oof[n] for n, w in sampled.weights.items())
+    assert sampled.oof_score == pytest.approx(get_metric("rmse").score(Y, blended), abs=1e-12)

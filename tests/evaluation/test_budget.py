@@ -10,6 +10,7 @@ from kagglekit.evaluation.budget import (
     PROBE_ROWS,
     SAFETY,
     Budget,
+    after_training_seconds,
     probe_fit,
     probe_overhead,
     probe_seconds,
@@ -50,6 +51,12 @@ def test_the_budget_owns_the_reserve_and_the_two_limits_on_its_clock():
     assert budget.fits(65.0 / SAFETY) and not budget.fits(66.0 / SAFETY)
     assert budget.fits(75.0 / SAFETY, reserve=True)  # the report's fit: up to the hard limit
     assert _budget(20.0)[0].reserve == 3.0  # at least 3 s
+    # The work after training grows with the table: it is kept back too.
+    after = after_training_seconds(200_000, 50_000, 10)
+    assert after == pytest.approx(2.5e-6 * 250_000 * 10 + 2e-5 * 200_000, abs=1e-9)
+    large = Budget(100.0, probe=lambda *a, **k: 0.0, clock=Clock(), after=after)
+    assert large.reserve == pytest.approx(5.0 + after, abs=1e-9)
+    assert large.left() == pytest.approx(95.0 - after, abs=1e-9)
 
 
 def test_a_budgeted_model_gets_its_weighted_share_less_what_the_probe_measured():

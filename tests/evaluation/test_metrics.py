@@ -254,3 +254,16 @@ def test_unknown_kaggle_names_and_known_competitions():
     assert competition_metric("playground-series-s4e1") == "roc_auc"
     assert competition_metric("no-such-competition") is None
     assert set(KNOWN_COMPETITIONS.values()) <= set(METRICS)
+
+
+def test_the_rank_auc_equals_scikit_learns_with_ties():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 5000)
+    scores = np.round(rng.random(5000) + 0.3 * y, 1)  # many ties
+    assert get_metric("roc_auc").score(y, scores) == pytest.approx(
+        skm.roc_auc_score(y, scores), abs=1e-12)  # the same statistic, float rounding apart
+    with pytest.raises(KagglekitError, match="at least two classes"):
+        get_metric("roc_auc").score(np.ones(10, dtype=int), scores[:10], classes=[0, 1])
+    untied = rng.random(5000) + 0.3 * y  # the sort-only path
+    assert get_metric("roc_auc").score(y, untied) == pytest.approx(
+        skm.roc_auc_score(y, untied), abs=1e-12)

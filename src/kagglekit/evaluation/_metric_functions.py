@@ -51,10 +51,13 @@ def _both_classes(y_true, name):
 
 def roc_auc(y_true, prediction, classes):
     """ROC AUC of P(``classes[1]``), or one-vs-rest macro ROC AUC for more classes."""
-    _both_classes(y_true, "roc_auc")
     if len(classes) == 2:
         proba = probability_matrix(prediction, classes, "roc_auc")[:, 1]
-        return skm.roc_auc_score(_positive(y_true, classes, "roc_auc"), proba)
+        positive = _positive(y_true, classes, "roc_auc").astype(bool)
+        if positive.all() or not positive.any():
+            _both_classes(y_true, "roc_auc")
+        return binary_auc(positive, proba)
+    _both_classes(y_true, "roc_auc")
     matrix = probability_matrix(prediction, classes, "roc_auc")
     present = np.isin(classes, y_true)
     if not present.all():  # one-vs-rest is undefined for a class with no true row
@@ -62,6 +65,23 @@ def roc_auc(y_true, prediction, classes):
                              f"the scored rows; use fewer folds")
     return skm.roc_auc_score(y_true, matrix, multi_class="ovr", average="macro",
                              labels=classes)
+
+
+def binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC from ranks (the Mann-Whitney U statistic; tied scores count one half): the
+    same value as scikit-learn's ``roc_auc_score``, in one sort (a blend's hill climbing
+    scores thousands of candidates)."""
+    order = np.argsort(score)
+    ordered = score[order]
+    if (ordered[1:] == ordered[:-1]).any():  # ties share their average rank
+        from scipy.stats import rankdata
+
+        rank_sum = rankdata(score)[positive].sum()
+    else:
+        rank_sum = (np.flatnonzero(positive[order]) + 1).sum()
+    n_positive = int(positive.sum())
+    n_negative = len(positive) - n_positive
+    return float((rank_sum - n_positive * (n_positive + 1) / 2) / (n_positive * n_negative))
 
 
 def gini(y_true, prediction, classes):

@@ -199,7 +199,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     >>> {r.name: r.mean for r in result.runs if not r.skipped}  # doctest: +SKIP
     """
     from kagglekit.data.compact import LARGE_ROWS, compact_dtypes
-    from kagglekit.evaluation.budget import Budget, probe_cost
+    from kagglekit.evaluation.budget import Budget, after_training_seconds, probe_cost
     from kagglekit.evaluation.context import RunContext
     from kagglekit.evaluation.remote import cluster_folds
     from kagglekit.parallel import check_backend
@@ -209,10 +209,6 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     start = clock()
     check_options(folds=folds, seed=seed, time_limit=time_limit)
     check_backend(backend, scheduler)
-    budget = None if not time_limit else Budget(
-        time_limit, probe=lambda p, c, budgeted: probe_cost(p, c, budgeted=budgeted,
-                                                            clock=clock),
-        clock=clock, start=start)
     say = log or (lambda line: None)
     if report is not None and report is not True and report is not False:
         report = check_report_folder(report)
@@ -237,6 +233,11 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     X = train.drop(columns=[layout.target])
     y = train[layout.target].to_numpy()
     check_folds(y, folds, classes=layout.task != "regression", source="train.csv")
+    budget = None if not time_limit else Budget(
+        time_limit, probe=lambda p, c, budgeted: probe_cost(p, c, budgeted=budgeted,
+                                                            clock=clock),
+        clock=clock, start=start, after=after_training_seconds(
+            len(X), len(test), len(specs) * (len(layout.classes or ()) or 1)))
     context = RunContext.build(X, y, test, task=layout.task, metric=chosen, folds=folds,
                                seed=seed, classes=layout.classes, budget=budget)
     joined = joined_runs(name, with_runs, runs_dir, context, X[layout.id_column],
