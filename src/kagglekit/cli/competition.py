@@ -12,16 +12,11 @@ def list_or_prune(args) -> None:
 
     runs = list_runs(args.competition, args.runs_dir)
     if args.prune:
-        stamps = [s.strip() for s in args.prune.split(",") if s.strip()]
-        by_stamp = {run.path.name: run for run in runs}
-        unknown = [s for s in stamps if s not in by_stamp]
-        if unknown or not stamps:
-            raise KagglekitError(f"--prune: no run {unknown[0] if unknown else ''!r} of "
-                                 f"{args.competition}; its runs: "
-                                 f"{', '.join(by_stamp) or 'none'} (kagglekit runs NAME)")
-        for stamp in stamps:
-            freed = prune_run(by_stamp[stamp])
-            print(f"pruned: {by_stamp[stamp].path} ({freed / 2**20:.1f} MiB of fold models)")
+        from kagglekit.runs.candidates import choose_runs
+
+        for run in choose_runs(args.competition, args.prune, args.runs_dir, option="--prune"):
+            freed = prune_run(run)
+            print(f"pruned: {run.path} ({freed / 2**20:.1f} MiB of fold models)")
         return
     if not runs:
         print(f"no stored runs of {args.competition} (run --competition {args.competition} "

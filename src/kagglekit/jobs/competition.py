@@ -11,6 +11,7 @@ validated against the sample and written without overwriting anything.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,7 +211,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     check_options(folds=folds, seed=seed, time_limit=time_limit)
     check_backend(backend, scheduler)
     say = log or (lambda line: None)
-    if report is not None and report is not True and report is not False:
+    if isinstance(report, (str, os.PathLike)):
         report = check_report_folder(report)
     if train is None and test is None and sample is None:
         train, test, sample = read_competition(name, data_dir)
@@ -265,7 +266,7 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
                                             blend=blend, folder=submissions)
         importance = shifted = None
         if report:
-            importance = explain_strongest(own, blend, context)
+            importance = explain_strongest(own, blend, context, store.partial)
             if shift.warns and shift.columns:
                 column = next(iter(shift.columns))
                 shifted = {"column": column, "train": X[column].head(20_000).tolist(),
@@ -295,27 +296,31 @@ def run_competition(name: str, *, data_dir=None, metric: str | None = None,
     return result
 
 
-def explain_strongest(done, blend, context) -> dict | None:
+def explain_strongest(done, blend, context, folder: Path) -> dict | None:
     """Permutation importance (:mod:`kagglekit.evaluation.importance`) of the model with the
-    largest blend weight, refitted on the first fold's training rows and measured on its
-    held-out rows: ``{"model", "drops"}``, or ``{"model", "skipped"}`` when the time limit
-    leaves no room for one more fit (the budget's one rule, within its reserve)."""
+    largest blend weight: its first fold's model, as the run folder being written at
+    ``folder`` keeps it (no new fit), on a sample of that fold's held-out rows:
+    ``{"model", "drops"}``, or ``{"model", "skipped"}`` when the time limit leaves no room
+    (the budget's one rule, within its reserve)."""
     from kagglekit.evaluation.engine import rows
     from kagglekit.evaluation.importance import permutation_drops
-    from kagglekit.seeding import seed_pipeline
+    from kagglekit.persistence import load
 
     if not done:
         return None
     strongest = max(done, key=lambda r: blend.weights.get(r.name, 0.0))
-    cost = 3 * strongest.seconds / (len(context.splits) * strongest.seeds)
-    if context.budget is not None and not context.budget.fits(cost, reserve=True):
+    first = next((f for f in strongest.files if f.endswith("-fold0.joblib")), None)
+    _, held = context.splits[0]
+    shuffled = 3 * context.X.shape[1] * min(2000, len(held))  # rows predicted, at most
+    cost = strongest.seconds / (len(context.splits) * strongest.seeds) * min(
+        1.0, shuffled / len(held))
+    if first is None or (context.budget is not None
+                         and not context.budget.fits(cost, reserve=True)):
         return {"model": strongest.name, "skipped": "no time left within the limit"}
-    train, held = context.splits[0]
-    model = seed_pipeline(strongest.factory(), context.seed).fit(rows(context.X, train),
-                                                                 context.y[train])
-    drops = permutation_drops(model, rows(context.X, held), context.y[held], context.metric,
-                              random_state=context.seed)
+    drops = permutation_drops(load(folder / first), rows(context.X, held), context.y[held],
+                              context.metric, random_state=context.seed)
     return {"model": strongest.name, "drops": drops}
+
 
 def joined_runs(name: str, with_runs, runs_dir, context, ids, fingerprints: dict,
                 say) -> list:

@@ -124,9 +124,9 @@ def _sections(result, summary):
     if found.get("drops"):
         top = ", ".join(list(found["drops"])[:5])
         sections.append(("What drives the model",
-                         [f"{found['model']} (the largest blend weight), refitted on the first "
-                          f"fold's training rows; its held-out rows with each column shuffled "
-                          f"3 times; most: {top}"], None,
+                         [f"{found['model']} (the largest blend weight), its first fold's "
+                          f"model; that fold's held-out rows with each column shuffled 3 "
+                          f"times; most: {top}"], None,
                          [add("importance", draw.importance(found["model"], metric["label"],
                                                             found["drops"]))]))
     elif found.get("skipped"):

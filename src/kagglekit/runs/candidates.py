@@ -54,9 +54,11 @@ class Candidate:
                 "std": self.std, "seconds": self.seconds, "seeds": self.seeds}
 
 
-def choose_runs(competition: str, chosen, runs_dir=None) -> list[StoredRun]:
+def choose_runs(competition: str, chosen, runs_dir=None, *,
+                option: str = "--runs") -> list[StoredRun]:
     """The stored runs ``chosen`` names (``"all"`` or stamps, comma-separated or a list),
-    oldest first; one line for a stamp that does not exist or a run of another competition."""
+    oldest first; one line (naming ``option``) for a stamp that does not exist or a run of
+    another competition."""
     runs = list_runs(competition, runs_dir)
     stamps = [s.strip() for s in (chosen.split(",") if isinstance(chosen, str) else chosen)
               if s.strip()]
@@ -66,12 +68,12 @@ def choose_runs(competition: str, chosen, runs_dir=None) -> list[StoredRun]:
     else:
         unknown = [s for s in stamps if s not in by_stamp]
         if unknown or not stamps:
-            raise KagglekitError(f"--runs: no run {unknown[0] if unknown else ''!r} of "
+            raise KagglekitError(f"{option}: no run {unknown[0] if unknown else ''!r} of "
                                  f"{competition}; its runs: {', '.join(by_stamp) or 'none'} "
                                  f"(kagglekit runs {competition})")
         picked = [by_stamp[s] for s in sorted(set(stamps))]
     if not picked:
-        raise KagglekitError(f"no stored runs of {competition} to blend; run --competition "
+        raise KagglekitError(f"no stored runs of {competition}; run --competition "
                              f"{competition} first")
     for run in picked:
         if run.competition != competition:
