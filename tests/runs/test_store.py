@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -165,3 +166,19 @@ def test_a_pruned_run_keeps_its_predictions_and_says_why_it_cannot_predict(store
         run.submission(test)
     assert main(["runs", "comp", "--runs-dir", str(root)]) == 0
     assert "(pruned)" in capsys.readouterr().out
+
+
+def test_a_fold_model_is_saved_by_an_absolute_path_whatever_a_workers_folder(tmp_path,
+                                                                             monkeypatch):
+    from kagglekit.runs.store import RunWriter
+
+    monkeypatch.chdir(tmp_path)
+    writer = RunWriter("comp", "runs")  # relative, as the default runs/ is
+    keep = writer.keeper("linear", seed=0)
+    assert Path(keep.keywords["folder"]).is_absolute()
+    monkeypatch.chdir(tmp_path.parent)  # a Dask worker started elsewhere
+    relative = keep(LogisticRegression(), 0)
+    assert (tmp_path / "runs" / "comp" / f".{writer.stamp}.partial" / relative).is_file()
+    monkeypatch.chdir(tmp_path)
+    writer.abandon()
+    assert not (tmp_path / "runs" / "comp" / f".{writer.stamp}.partial").exists()

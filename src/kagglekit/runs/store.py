@@ -114,9 +114,10 @@ class RunWriter:
 
     def keeper(self, model: str, seed: int):
         """What the fold runner calls with each fitted fold model of ``model`` (seed
-        ``seed``): it saves it here."""
-        return functools.partial(save_fold_model, folder=str(self.partial), model=model,
-                                 seed=seed)
+        ``seed``): it saves it here, by an absolute path (a Dask worker's working folder is
+        not this process's)."""
+        return functools.partial(save_fold_model, folder=str(self.partial.absolute()),
+                                 model=model, seed=seed)
 
     def drop(self, model: str) -> None:
         """Forget a model's saved folds (it was stopped before its last fold)."""
