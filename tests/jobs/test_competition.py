@@ -3,6 +3,7 @@
 import json
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,6 +94,9 @@ def test_label_metrics_write_labels_in_the_training_type(tmp_path, capsys, monke
                  "accuracy", "--models", "linear", "--folds", "3"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("submission: ")
+    run_dir = Path(out[-2].split(":", 1)[1].strip())  # the report is in the run folder
+    assert out[-3].startswith(f"report:     {run_dir / 'report' / 'report.html'}")
+    assert (run_dir / "report" / "report.html").is_file()
     written = pd.read_csv(out[-1].split(": ", 1)[1])
     assert set(written["y"]) <= {"good", "bad"}
 
