@@ -113,6 +113,7 @@ def run_candidates(run: StoredRun, *, ids, test_ids, y, fold_of, metric,
     oof = _by_id(run.oof, run.layout.id_column, ids, f"{run.path.name}/oof.csv")
     test = _by_id(run.test_predictions, run.layout.id_column, test_ids,
                   f"{run.path.name}/test_predictions.csv")
+
     def known(entry):  # the run's own fold scores, when they are of this metric
         same = run.info["metric"]["name"] == metric.name
         return entry.get("fold_scores") if same else None
