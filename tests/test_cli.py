@@ -205,7 +205,9 @@ def test_sigterm_while_predicting_leaves_no_file(workdir, titanic):
 
     model = make_pipeline("titanic-logreg").fit(titanic.X, titanic.y)
     save(model, "lr.joblib", name="titanic-logreg")
-    pd.concat([titanic.X_test] * 500, ignore_index=True).to_csv("big.csv", index=False)
+    # Large enough that the prediction is still being written when the signal arrives (at
+    # 500 copies a loaded machine once finished it first).
+    pd.concat([titanic.X_test] * 2000, ignore_index=True).to_csv("big.csv", index=False)
     proc = subprocess.Popen([sys.executable, "-m", "kagglekit.cli", "predict", "lr.joblib",
                              "big.csv", "--out", "pred.csv"], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
