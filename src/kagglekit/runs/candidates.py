@@ -36,8 +36,6 @@ class Candidate:
     fold_scores: list = field(default_factory=list)
     seconds: float | None = None
     seeds: int | None = None
-    skipped: str | None = None
-    allotment: object = None
 
     @property
     def mean(self) -> float:
